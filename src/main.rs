@@ -1,0 +1,25 @@
+//! The `coroner` binary: parse the command line, run, map the outcome to an
+//! exit code (0 done, 1 findings at or above `--fail-on`, 2 could not run).
+
+use clap::Parser;
+use coroner::cli::{self, Cli, Outcome};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli::run(cli) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::FindingsAtThreshold) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("coroner: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
