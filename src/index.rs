@@ -412,7 +412,7 @@ impl DumpIndex {
             replicationcontrollers: count(WorkloadKind::ReplicationController),
             container_logs: self.logs.iter().filter(|l| l.has_log()).count() as u64,
             container_log_errors: self.logs.iter().filter(|l| l.fetch_error.is_some()).count() as u64,
-            log_bytes: self.logs.iter().map(|l| l.len()).sum(),
+            log_bytes: self.logs.iter().filter(|l| l.has_log()).map(|l| l.len()).sum(),
         }
     }
 }

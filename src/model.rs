@@ -312,7 +312,9 @@ pub struct EnvVar {
     #[serde(deserialize_with = "null_default")]
     pub name: String,
     /// Never printed unless the user asks (`--show-env`): it may be a secret.
-    pub value: Option<String>,
+    /// Go's `omitempty` makes `""` and absent the same; so is it here.
+    #[serde(deserialize_with = "null_default")]
+    pub value: String,
     pub value_from: Option<serde_json::Value>,
 }
 

@@ -131,8 +131,14 @@ impl<R: Read> Fwd<R> {
     /// Up to `len` bytes from `pos` (fewer only at end of input). Bytes
     /// before `pos` are forgotten: the window only moves forward.
     pub fn peek(&mut self, pos: u64, len: usize) -> io::Result<&[u8]> {
-        debug_assert!(pos >= self.base, "Fwd moves forward only");
-        self.discard_to(pos);
+        self.look(pos, pos, len)
+    }
+
+    /// Like [`Fwd::peek`], but keeps the bytes from `anchor` on: for looking
+    /// ahead past a point the caller may still come back to.
+    pub fn look(&mut self, anchor: u64, pos: u64, len: usize) -> io::Result<&[u8]> {
+        debug_assert!(anchor >= self.base && pos >= anchor, "Fwd moves forward only");
+        self.discard_to(anchor.min(pos));
         while self.end() < pos + len as u64 && self.fill()? {}
         // A caller may ask past what exists; clamp.
         let start = ((pos.max(self.base)) - self.base) as usize;
@@ -166,10 +172,28 @@ impl<R: Read> Fwd<R> {
         }
     }
 
+    /// The line at `pos` (at most `max` bytes, without its line end) and
+    /// the offset of the next line, keeping the bytes from `anchor` on.
+    /// `None` for a line longer than `max`: the caller only looks for short
+    /// lines (markers, document starts).
+    pub fn short_line(&mut self, anchor: u64, pos: u64, max: usize) -> io::Result<Option<(Vec<u8>, u64)>> {
+        let window = self.look(anchor, pos, max + 2)?;
+        Ok(match memchr::memchr(b'\n', window) {
+            Some(i) => {
+                let line = window[..i].strip_suffix(b"\r").unwrap_or(&window[..i]);
+                Some((line.to_vec(), pos + i as u64 + 1))
+            }
+            None if window.len() <= max => Some((window.to_vec(), pos + window.len() as u64)),
+            None => None,
+        })
+    }
+
     /// The offset of the first `needle` at or after `from`.
+    /// Bytes already dropped from the window are not searched again: a
+    /// caller that looked ahead past `from` has seen them.
     pub fn find(&mut self, finder: &Finder<'_>, from: u64) -> io::Result<Option<u64>> {
         let nlen = finder.needle().len() as u64;
-        let mut from = from;
+        let mut from = from.max(self.base);
         loop {
             self.discard_to(from);
             let rel = (from - self.base) as usize;
@@ -191,7 +215,7 @@ impl<R: Read> Fwd<R> {
     }
 
     pub fn find_byte(&mut self, byte: u8, from: u64) -> io::Result<Option<u64>> {
-        let mut from = from;
+        let mut from = from.max(self.base);
         loop {
             self.discard_to(from);
             let rel = (from - self.base) as usize;
@@ -210,8 +234,9 @@ impl<R: Read> Fwd<R> {
 
     /// The 1-based line number of `pos`, which must be inside the window.
     pub fn line_number(&mut self, pos: u64) -> io::Result<u64> {
+        debug_assert!(pos >= self.base, "Fwd moves forward only");
         self.discard_to(pos);
-        let rel = ((pos - self.base) as usize).min(self.buf.len());
+        let rel = (pos.saturating_sub(self.base) as usize).min(self.buf.len());
         Ok(self.lines_before + count_newlines(&self.buf[..rel]) + 1)
     }
 

@@ -210,15 +210,19 @@ pub fn find_block_end<R: Read>(
     }
 }
 
-/// Can a block end just before `pos`?
+/// Can a block end just before `pos`? Looks ahead without moving the
+/// window past `pos`, since the caller goes on from there.
 fn follows_block<R: Read>(fwd: &mut Fwd<R>, pos: u64, ctx: Context<'_>) -> io::Result<bool> {
+    let anchor = pos;
     let mut pos = pos;
     // In a stream, merged stderr can put a few lines between writes.
     for _ in 0..16 {
-        if fwd.is_eof_at(pos)? {
+        if fwd.look(anchor, pos, 1)?.is_empty() {
             return Ok(true);
         }
-        let (line, next) = fwd.line(pos, MAX_MARKER_LINE)?;
+        let Some((line, next)) = fwd.short_line(anchor, pos, MAX_MARKER_LINE)? else {
+            return Ok(false);
+        };
         if let Some(m) = parse_start(&line) {
             return Ok(match ctx {
                 Context::PodFile { namespace, pod } => m.namespace == namespace && m.pod == pod,
@@ -287,8 +291,8 @@ pub fn split_pod_file<R: Read>(
     let start_finder = Finder::new(b"\n==== START logs for ");
     let mut pos = 0u64;
     while !fwd.is_eof_at(pos)? {
-        let (line, next) = fwd.line(pos, MAX_MARKER_LINE)?;
         let start_line = fwd.line_number(pos)?;
+        let (line, next) = fwd.line(pos, MAX_MARKER_LINE)?;
         let Some(marker) = parse_start(&line) else {
             // Not a block: report and skip to the next START line.
             problems.push(Problem::at_line(
@@ -355,4 +359,141 @@ pub fn split_pod_file<R: Read>(
     }
     let (size, hash) = fwd.finish()?;
     Ok((sections, problems, size, hash.expect("hashing was on")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start(c: &str) -> String {
+        format!("==== START logs for container {c} of pod ns/p ====\n")
+    }
+    fn end(c: &str) -> String {
+        format!("==== END logs for container {c} of pod ns/p ====\n")
+    }
+
+    fn split(text: &[u8]) -> (Vec<LogSection>, Vec<Problem>) {
+        let (s, p, size, _) = split_pod_file(text, "ns/p/logs.txt", "ns", "p").unwrap();
+        assert_eq!(size, text.len() as u64);
+        (s, p)
+    }
+
+    fn body<'a>(text: &'a [u8], s: &LogSection) -> &'a [u8] {
+        &text[s.body_start as usize..s.body_end as usize]
+    }
+
+    #[test]
+    fn two_containers_and_glued_end() {
+        let text = format!("{}one\ntwo\n{}{}no newline{}", start("a"), end("a"), start("b"), end("b"));
+        let (s, p) = split(text.as_bytes());
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(s.len(), 2);
+        assert_eq!(body(text.as_bytes(), &s[0]), b"one\ntwo\n");
+        assert!(s[0].trailing_newline);
+        assert_eq!(body(text.as_bytes(), &s[1]), b"no newline");
+        assert!(!s[1].trailing_newline);
+        assert_eq!(s[1].start_line, 5);
+    }
+
+    #[test]
+    fn marker_lookalikes_inside_a_body() {
+        // The body of `a` quotes an END for itself followed by junk, then a
+        // fake START for another pod: neither ends the block.
+        let inner = format!("x\n{}junk\n==== START logs for container z of pod other/q ====\n", end("a"));
+        let text = format!("{}{inner}{}{}b-log\n{}", start("a"), end("a"), start("b"), end("b"));
+        let (s, p) = split(text.as_bytes());
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(s.len(), 2);
+        assert_eq!(body(text.as_bytes(), &s[0]), inner.as_bytes());
+        assert_eq!(body(text.as_bytes(), &s[1]), b"b-log\n");
+    }
+
+    #[test]
+    fn fetch_errors_and_empty_logs() {
+        let text = format!(
+            "{}Request log error: the server rejected our request for an unknown reason (get pods p)\n{}{}{}",
+            start("a"),
+            end("a"),
+            start("b"),
+            end("b")
+        );
+        let (s, _) = split(text.as_bytes());
+        assert_eq!(
+            s[0].fetch_error.as_deref(),
+            Some("Request log error: the server rejected our request for an unknown reason (get pods p)")
+        );
+        assert!(!s[0].has_log());
+        assert!(s[1].is_empty() && s[1].fetch_error.is_none());
+    }
+
+    #[test]
+    fn a_log_that_merely_starts_like_an_error_is_a_log() {
+        let text = format!("{}Request log error: x\nmore lines\n{}", start("a"), end("a"));
+        let (s, _) = split(text.as_bytes());
+        assert!(s[0].fetch_error.is_none());
+        assert!(s[0].has_log());
+    }
+
+    #[test]
+    fn truncated_file_keeps_the_body_to_the_end() {
+        let text = format!("{}line 1\nline 2 cut he", start("a"));
+        let (s, p) = split(text.as_bytes());
+        assert_eq!(s.len(), 1);
+        assert!(!s[0].complete);
+        assert_eq!(body(text.as_bytes(), &s[0]), b"line 1\nline 2 cut he");
+        assert_eq!(p.len(), 1);
+        assert!(p[0].message.contains("no END marker"));
+    }
+
+    #[test]
+    fn crlf_and_binary_bodies() {
+        let mut text = start("a").into_bytes();
+        text.extend_from_slice(b"\x1b[31mred\x1b[0m\r\n\xff\xfe\x00bin\r\n");
+        text.extend_from_slice(end("a").as_bytes());
+        let (s, p) = split(&text);
+        assert!(p.is_empty());
+        assert_eq!(body(&text, &s[0]), b"\x1b[31mred\x1b[0m\r\n\xff\xfe\x00bin\r\n");
+    }
+
+    #[test]
+    fn garbage_between_blocks_is_reported_and_skipped() {
+        let text = format!("garbage line\n{}ok\n{}", start("a"), end("a"));
+        let (s, p) = split(text.as_bytes());
+        assert_eq!(s.len(), 1);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].line, Some(1));
+    }
+
+    #[test]
+    fn legacy_per_pod_markers() {
+        let text = "==== START logs for ns/p ====\nhello\n==== END logs for ns/p ====\n";
+        let (s, p) = split(text.as_bytes());
+        assert!(p.is_empty());
+        assert_eq!(s[0].container, None);
+        assert_eq!(body(text.as_bytes(), &s[0]), b"hello\n");
+    }
+
+    #[test]
+    fn marker_parsing() {
+        let m = parse_start(b"==== START logs for container c-1 of pod kube-system/p.x ====").unwrap();
+        assert_eq!(m.container.as_deref(), Some("c-1"));
+        assert_eq!(m.namespace, "kube-system");
+        assert_eq!(m.pod, "p.x");
+        assert!(parse_start(b"==== START logs for container a b of pod n/p ====").is_none());
+        assert!(parse_start(b"==== START logs for container c of pod n/p").is_none());
+    }
+}
+
+#[cfg(test)]
+mod long_line_tests {
+    use super::*;
+
+    #[test]
+    fn long_garbage_line_before_a_block() {
+        let mut text = vec![b'g'; 100_000];
+        text.extend_from_slice(b"\n==== START logs for container a of pod ns/p ====\nok\n==== END logs for container a of pod ns/p ====\n");
+        let (s, p, _, _) = split_pod_file(&text[..], "f", "ns", "p").unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(p.len(), 1);
+    }
 }
