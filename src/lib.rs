@@ -7,12 +7,14 @@
 //! read-only view every analysis queries) -> reports. `cli` turns the
 //! command line into calls of these stages.
 
+pub mod analyze;
 pub mod cli;
 pub mod dump;
 pub mod error;
 pub mod index;
 pub mod inspect;
 pub mod model;
+pub mod quantity;
 // pub mod synth; (wired when the generator lands)
 pub mod time;
 

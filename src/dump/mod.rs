@@ -161,13 +161,20 @@ pub struct Dump {
 impl Dump {
     /// Reads a log body back from the dump (bounded by the caller).
     pub fn read_log(&self, section: &LogSection, max: u64) -> std::io::Result<Vec<u8>> {
-        let len = section.len().min(max);
+        self.read_log_at(section, 0, max)
+    }
+
+    /// Reads up to `max` bytes of a log body, from `offset` into the body.
+    pub fn read_log_at(&self, section: &LogSection, offset: u64, max: u64) -> std::io::Result<Vec<u8>> {
+        let offset = offset.min(section.len());
+        let len = (section.len() - offset).min(max);
+        let start = section.body_start + offset;
         match &self.input_files.layout {
             Layout::Tree(tree) => {
                 let file = tree.file(&section.file).ok_or_else(|| {
                     std::io::Error::new(std::io::ErrorKind::NotFound, section.file.clone())
                 })?;
-                tree.read_range(file, section.body_start, len)
+                tree.read_range(file, start, len)
             }
             Layout::Stream(stream) => {
                 let path = &stream.path;
@@ -176,7 +183,7 @@ impl Dump {
                 let mut buf = vec![0u8; len as usize];
                 let mut got = 0;
                 while got < buf.len() {
-                    let n = f.read_at(&mut buf[got..], section.body_start + got as u64)?;
+                    let n = f.read_at(&mut buf[got..], start + got as u64)?;
                     if n == 0 {
                         break;
                     }

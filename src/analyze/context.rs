@@ -1,0 +1,283 @@
+//! What rules share: the index, the snapshot time, and helpers that turn
+//! objects into evidence (file + JSON pointer), events into deduplicated
+//! summaries, and logs into excerpts. Rules never touch the file system
+//! except through these helpers.
+
+use super::finding::{EventSummary, Evidence, LogExcerpt};
+use crate::dump::logs::LogSection;
+use crate::dump::Located;
+use crate::index::DumpIndex;
+use crate::model::*;
+use crate::time;
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+pub struct Context<'a> {
+    pub ix: &'a DumpIndex,
+    /// The estimated snapshot time: "now" for every age computed.
+    pub now: Option<Timestamp>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(ix: &'a DumpIndex) -> Context<'a> {
+        Context {
+            ix,
+            now: ix.snapshot.estimated_time.as_deref().and_then(time::parse),
+        }
+    }
+
+    /// Seconds between `ts` and the snapshot (positive when `ts` is before).
+    pub fn age(&self, ts: Option<&str>) -> Option<i64> {
+        let t = time::parse(ts?)?;
+        let now = self.now?;
+        Some(now.as_second() - t.as_second())
+    }
+
+    pub fn pod_ref(&self, pod: &Pod) -> ObjectRef {
+        ObjectRef::new("Pod", &pod.metadata.namespace, &pod.metadata.name)
+    }
+
+    /// The workload a pod rolls up to (the top of its owner chain).
+    pub fn workload_of(&self, pod_index: usize) -> Option<ObjectRef> {
+        let ns = &self.ix.pods[pod_index].obj.metadata.namespace;
+        self.ix
+            .top_owner(pod_index)
+            .map(|o| ObjectRef::new(&o.kind, ns, &o.name))
+    }
+
+    /// Evidence at `suffix` (a JSON pointer inside the object, e.g.
+    /// `/status/containerStatuses/0`) of an object read from the dump.
+    pub fn evidence<T>(&self, item: &Located<T>, suffix: &str, excerpt: Option<String>) -> Evidence {
+        Evidence {
+            file: item.origin.file.clone(),
+            pointer: Some(format!("{}{}", item.origin.pointer, suffix)),
+            line: item.origin.line,
+            excerpt: excerpt.map(|e| clip(&e, 400)),
+        }
+    }
+
+    /// Events about an object, oldest last-seen first.
+    pub fn events_of(&self, kind: &str, meta: &ObjectMeta) -> Vec<&'a Located<Event>> {
+        let mut v = self
+            .ix
+            .events_for(kind, &meta.namespace, &meta.name, &meta.uid);
+        v.sort_by(|a, b| a.obj.last_seen().cmp(&b.obj.last_seen()));
+        v
+    }
+
+    /// Deduplicates events by (type, reason, message with numbers masked):
+    /// forty `Back-off restarting failed container` events become one line
+    /// with their total count, first and last time.
+    pub fn summarize(&self, events: &[&Located<Event>]) -> Vec<EventSummary> {
+        let mut groups: BTreeMap<(String, String, String), EventSummary> = BTreeMap::new();
+        let mut order = Vec::new();
+        for e in events {
+            let ev = &e.obj;
+            let key = (ev.type_.clone(), ev.reason.clone(), mask_numbers(&ev.message));
+            let first = ev.first_seen().map(str::to_string);
+            let last = ev.last_seen().map(str::to_string);
+            match groups.get_mut(&key) {
+                Some(s) => {
+                    s.count += ev.occurrences();
+                    if first < s.first_seen || s.first_seen.is_none() {
+                        s.first_seen = first;
+                    }
+                    if last > s.last_seen {
+                        s.last_seen = last;
+                        s.message = ev.message.clone();
+                    }
+                }
+                None => {
+                    order.push(key.clone());
+                    groups.insert(
+                        key,
+                        EventSummary {
+                            type_: ev.type_.clone(),
+                            reason: ev.reason.clone(),
+                            message: ev.message.clone(),
+                            count: ev.occurrences(),
+                            first_seen: first,
+                            last_seen: last,
+                            source: if ev.source.component.is_empty() {
+                                ev.reporting_component.clone()
+                            } else {
+                                ev.source.component.clone()
+                            },
+                            evidence: self.evidence(e, "", None),
+                        },
+                    );
+                }
+            }
+        }
+        let mut out: Vec<EventSummary> = order.into_iter().filter_map(|k| groups.remove(&k)).collect();
+        // Warnings first, then most recent first.
+        out.sort_by(|a, b| {
+            (b.type_ == "Warning")
+                .cmp(&(a.type_ == "Warning"))
+                .then(b.last_seen.cmp(&a.last_seen))
+                .then(a.reason.cmp(&b.reason))
+        });
+        out
+    }
+
+    /// The log section of a container.
+    pub fn log_of(&self, pod: &Pod, container: &str) -> Option<&'a LogSection> {
+        self.ix
+            .log_for(&pod.metadata.namespace, &pod.metadata.name, container)
+    }
+
+    /// The last `n` lines of a container's log (at most 64 KiB read), with
+    /// the line number of the first one. `None` when there is no log.
+    pub fn log_tail(&self, pod: &Pod, container: &str, n: usize) -> Option<LogExcerpt> {
+        let section = self.log_of(pod, container)?;
+        if !section.has_log() {
+            return None;
+        }
+        const WINDOW: u64 = 64 * 1024;
+        let len = section.len();
+        let skip = len.saturating_sub(WINDOW);
+        let tail = self.ix.dump.read_log_at(section, skip, WINDOW).ok()?;
+        // Lines before the window, counted without holding the log.
+        let before = if skip == 0 {
+            0
+        } else {
+            self.ix
+                .dump
+                .with_log_reader(section, |r| {
+                    let mut r = r.take(skip);
+                    let mut buf = vec![0u8; 1 << 16];
+                    let mut n = 0u64;
+                    loop {
+                        let got = r.read(&mut buf)?;
+                        if got == 0 {
+                            break Ok(n);
+                        }
+                        n += crate::dump::fwd::count_newlines(&buf[..got]);
+                    }
+                })
+                .ok()?
+        };
+        let text = String::from_utf8_lossy(&tail);
+        let mut lines: Vec<&str> = text.lines().collect();
+        // A partial first line of the window is not shown.
+        let mut first_line = section.start_line + 1 + before;
+        if skip > 0 && !lines.is_empty() {
+            lines.remove(0);
+            first_line += 1;
+        }
+        let total = lines.len();
+        let keep = total.min(n);
+        let shown = &lines[total - keep..];
+        first_line += (total - keep) as u64;
+        Some(LogExcerpt {
+            file: section.file.clone(),
+            first_line,
+            lines: shown.iter().map(|l| clip(&strip_ansi(l), 500)).collect(),
+            truncated: skip > 0 || total > keep,
+        })
+    }
+}
+
+use std::io::Read;
+
+/// Masks digits so messages that differ only in counts, ports or hashes
+/// group together.
+pub fn mask_numbers(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_digit = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !last_digit {
+                out.push('#');
+            }
+            last_digit = true;
+        } else {
+            out.push(c);
+            last_digit = false;
+        }
+    }
+    out
+}
+
+/// Cuts a string to `max` characters, marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Removes ANSI escape sequences (colour codes in container logs).
+pub fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        if c == '\r' {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The status of a named container, with whether it is an init container
+/// and its index in the status list (for the JSON pointer).
+pub fn container_status<'p>(pod: &'p Pod, name: &str) -> Option<(bool, usize, &'p ContainerStatus)> {
+    if let Some((i, s)) = pod.status.container_statuses.iter().enumerate().find(|(_, s)| s.name == name) {
+        return Some((false, i, s));
+    }
+    pod.status
+        .init_container_statuses
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.name == name)
+        .map(|(i, s)| (true, i, s))
+}
+
+/// The JSON pointer suffix of a container status.
+pub fn status_pointer(init: bool, i: usize) -> String {
+    if init {
+        format!("/status/initContainerStatuses/{i}")
+    } else {
+        format!("/status/containerStatuses/{i}")
+    }
+}
+
+/// A pod condition by type.
+pub fn condition<'p>(conds: &'p [Condition], type_: &str) -> Option<(usize, &'p Condition)> {
+    conds.iter().enumerate().find(|(_, c)| c.type_ == type_)
+}
+
+/// What an exit code usually means.
+pub fn exit_code_meaning(code: i64) -> &'static str {
+    match code {
+        0 => "exited successfully",
+        1 => "a general application error",
+        2 => "an application error (misuse of a command, or a Go panic)",
+        126 => "the command was found but is not executable (permissions or wrong architecture)",
+        127 => "the command was not found in the image",
+        128 => "the container runtime could not start the process",
+        130 => "interrupted (SIGINT)",
+        134 => "aborted (SIGABRT), often a failed assertion or a runtime abort",
+        137 => "killed with SIGKILL: the out-of-memory killer, or a kill after the grace period",
+        139 => "a segmentation fault (SIGSEGV)",
+        143 => "terminated with SIGTERM (a normal stop request)",
+        255 => "exit status out of range, or the runtime lost the container (for example after a node reboot)",
+        c if c > 128 && c < 160 => "killed by a signal",
+        _ => "an application-defined error",
+    }
+}

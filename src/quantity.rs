@@ -1,0 +1,1 @@
+//! Kubernetes resource quantities (`100m`, `1.5Gi`, `2`): written by the rules helper.
