@@ -2,11 +2,13 @@
 //! [`run`] calls the library stages. Exit codes: 0 done, 1 findings at or
 //! above `--fail-on`, 2 could not run.
 
+use crate::analyze::{self, Severity};
 use crate::error::{Error, Result};
 use crate::inspect::Inspection;
+use crate::report::{self, ReportView};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,8 +17,8 @@ use std::path::PathBuf;
     about = "Post-mortem of a Kubernetes cluster from a `kubectl cluster-info dump`, offline",
     long_about = "coroner reads what `kubectl cluster-info dump` wrote (a folder, a stdout dump, \
                   JSON or YAML, any kubectl since 2016, plain or in a zip/tar/tar.gz/gzip) and \
-                  tells what is in it and what broke. It never contacts a cluster or the network \
-                  and never changes its input."
+                  tells what broke, why, and what to do. It never contacts a cluster or the \
+                  network and never changes its input."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,21 +27,71 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Diagnose a dump: failing workloads and nodes, their probable root
+    /// cause, evidence and remediation.
+    Report {
+        /// A dump folder (or any folder holding one), a stdout dump, a .zip,
+        /// .tar, .tar.gz/.tgz or gzip file, or `-` for standard input.
+        path: PathBuf,
+        /// Output format; defaults from the -o extension (.json).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// Write the report to this file (without it, a short summary goes
+        /// to the terminal).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Exit with 1 when a finding at or above this severity is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// What was read: layout, kubectl version range, snapshot time, counts,
     /// log fetch errors, problems met, and the SHA-256 of every input file.
     Inspect {
         /// A dump folder (or any folder holding one), a stdout dump, a .zip,
         /// .tar, .tar.gz/.tgz or gzip file, or `-` for standard input.
         path: PathBuf,
-        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
-        format: InspectFormat,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// The rule catalog.
+    Rules {
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+    /// One rule's documentation: what it detects, the evidence it reads,
+    /// why it happens, what to do.
+    Explain {
+        /// A rule id, e.g. crash-loop-backoff.
+        rule: String,
     },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InspectFormat {
+pub enum TextOrJson {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    Warning,
+    Info,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Critical => Severity::Critical,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
 }
 
 /// What the process should exit with.
@@ -55,13 +107,167 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let ix = crate::open(&path)?;
             let inspection = Inspection::new(&ix);
             let text = match format {
-                InspectFormat::Json => inspection.to_json(),
-                InspectFormat::Text => inspection.to_text(),
+                TextOrJson::Json => inspection.to_json(),
+                TextOrJson::Text => inspection.to_text(),
             };
             write_stdout(text.as_bytes())?;
             Ok(Outcome::Done)
         }
+        Command::Report {
+            path,
+            format,
+            output,
+            fail_on,
+        } => {
+            let format = match (format, &output) {
+                (Some(f), _) => Some(f),
+                (None, Some(o)) => Some(format_from_extension(o)?),
+                (None, None) => None,
+            };
+            if let Some(out) = &output {
+                check_output_path(&path, out)?;
+            }
+            let ix = crate::open(&path)?;
+            let analysis = analyze::analyze(&ix);
+            let view = ReportView::new(&ix, analysis, generated_at()?);
+            match (format, output) {
+                (Some(ReportFormat::Json), Some(out)) => write_atomically(&out, view.to_json().as_bytes())?,
+                (Some(ReportFormat::Json), None) => write_stdout(view.to_json().as_bytes())?,
+                (None, _) => {
+                    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                    write_stdout(report::terminal::render(&view, color).as_bytes())?
+                }
+            }
+            let failed = fail_on.is_some_and(|t| view.worst().is_some_and(|w| w >= t.severity()));
+            Ok(if failed { Outcome::FindingsAtThreshold } else { Outcome::Done })
+        }
+        Command::Rules { format } => {
+            let text = match format {
+                TextOrJson::Json => {
+                    let rules: Vec<serde_json::Value> = analyze::RULES
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "id": r.id(),
+                                "severity": r.severity(),
+                                "subject": r.subject(),
+                                "doc": r.doc(),
+                            })
+                        })
+                        .collect();
+                    let mut s = serde_json::to_string_pretty(&serde_json::json!({"schema_version": 1, "rules": rules}))
+                        .expect("rules serialize");
+                    s.push('\n');
+                    s
+                }
+                TextOrJson::Text => {
+                    let mut s = String::new();
+                    for r in analyze::RULES {
+                        s.push_str(&format!(
+                            "{:<28} {:<8} {:<34} {}\n",
+                            r.id(),
+                            r.severity().as_str(),
+                            r.subject(),
+                            r.doc().title
+                        ));
+                    }
+                    s
+                }
+            };
+            write_stdout(text.as_bytes())?;
+            Ok(Outcome::Done)
+        }
+        Command::Explain { rule } => {
+            let r = analyze::rule(&rule).ok_or_else(|| {
+                Error::Usage(format!(
+                    "no rule `{rule}`; `coroner rules` lists them"
+                ))
+            })?;
+            let d = r.doc();
+            let text = format!(
+                "{id} ({severity}, subject: {subject})\n{title}\n\n## What it detects\n{detects}\n\n## Evidence\n{evidence}\n\n## Why it happens\n{why}\n\n## What to do\n{remediation}\n",
+                id = r.id(),
+                severity = r.severity().as_str(),
+                subject = r.subject(),
+                title = d.title,
+                detects = d.detects,
+                evidence = d.evidence,
+                why = d.why,
+                remediation = d.remediation,
+            );
+            write_stdout(text.as_bytes())?;
+            Ok(Outcome::Done)
+        }
     }
+}
+
+fn format_from_extension(out: &Path) -> Result<ReportFormat> {
+    match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("json") => Ok(ReportFormat::Json),
+        other => Err(Error::Usage(format!(
+            "cannot tell the report format from {}; use --format json{}",
+            out.display(),
+            other.map(|e| format!(" (extension .{e})")).unwrap_or_default()
+        ))),
+    }
+}
+
+/// The generation time: from `SOURCE_DATE_EPOCH` when set (reproducible
+/// builds convention), else none, so reports stay byte-identical.
+fn generated_at() -> Result<Option<String>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.is_empty() => {
+            let secs: i64 = v
+                .trim()
+                .parse()
+                .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH is not a number: {v:?}")))?;
+            let t = jiff::Timestamp::from_second(secs)
+                .map_err(|e| Error::Usage(format!("SOURCE_DATE_EPOCH out of range: {e}")))?;
+            Ok(Some(crate::time::format(t)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A report is never written into the dump or over an input file.
+fn check_output_path(input: &Path, out: &Path) -> Result<()> {
+    if input.as_os_str() == "-" {
+        return Ok(());
+    }
+    let input = std::fs::canonicalize(input).map_err(|e| Error::io(&input.display().to_string(), e))?;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let parent = std::fs::canonicalize(parent).map_err(|e| Error::io(&parent.display().to_string(), e))?;
+    let target = parent.join(out.file_name().unwrap_or_default());
+    if target == input || (input.is_dir() && target.starts_with(&input)) {
+        return Err(Error::Output(format!(
+            "refusing to write {} inside or over the dump {}: the dump is evidence and is never modified",
+            out.display(),
+            input.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes to a temporary file beside `out` and renames it into place, so
+/// a crash never leaves half a report.
+fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".coroner-report-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(&dir.display().to_string(), e))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.flush())
+        .map_err(|e| Error::io(&out.display().to_string(), e))?;
+    tmp.persist(out)
+        .map_err(|e| Error::io(&out.display().to_string(), e.error))?;
+    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (`coroner … | head`) is not an error.

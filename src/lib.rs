@@ -13,8 +13,10 @@ pub mod dump;
 pub mod error;
 pub mod index;
 pub mod inspect;
+pub mod logscan;
 pub mod model;
 pub mod quantity;
+pub mod report;
 // pub mod synth; (wired when the generator lands)
 pub mod time;
 

@@ -91,6 +91,7 @@ pub fn analyze(ix: &DumpIndex) -> Analysis {
             )),
         }
     }
+    drop_explained_warnings(&mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -105,4 +106,19 @@ pub fn analyze(ix: &DumpIndex) -> Analysis {
         incidents,
         problems,
     }
+}
+
+/// `warning-events` reports only what no other finding explains: its
+/// findings about an object that another rule already reports on (the
+/// object itself, or the workload of pods another rule reports on) go.
+fn drop_explained_warnings(findings: &mut Vec<Finding>) {
+    use std::collections::BTreeSet;
+    let mut covered = BTreeSet::new();
+    for f in findings.iter().filter(|f| f.rule != "warning-events") {
+        covered.insert(f.subject.clone());
+        if let Some(w) = &f.workload {
+            covered.insert(w.clone());
+        }
+    }
+    findings.retain(|f| f.rule != "warning-events" || !covered.contains(&f.subject));
 }

@@ -1,0 +1,1 @@
+//! Log forensics (being written).

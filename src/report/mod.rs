@@ -1,0 +1,175 @@
+//! REPORT: one typed view of a diagnosis ([`ReportView`]) that every output
+//! format renders. JSON is the view serialized as is (CONTRACT.md); the
+//! terminal summary, Markdown and HTML are rendered from the same view, so
+//! formats cannot disagree.
+
+pub mod terminal;
+
+use crate::analyze::{Analysis, Finding, Incident, Severity};
+use crate::dump::version::VersionRange;
+use crate::dump::{Format, InputFile, Problem};
+use crate::index::{Counts, DumpIndex, SnapshotTime};
+use crate::inspect::{Tool, TOOL};
+use serde::Serialize;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct ReportView {
+    pub schema_version: u32,
+    pub tool: Tool,
+    /// Only when `SOURCE_DATE_EPOCH` is set: without it, the same input
+    /// gives byte-identical reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    pub input: String,
+    pub snapshot: Snapshot,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub incidents: Vec<Incident>,
+    pub problems: Vec<Problem>,
+    pub inputs: Vec<InputFile>,
+    pub rules: Vec<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    pub estimated_time: Option<String>,
+    pub namespaces: Vec<String>,
+    #[serde(flatten)]
+    pub time: SnapshotTime,
+    pub kubectl_version: VersionRange,
+    pub format: Format,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub critical: usize,
+    pub warning: usize,
+    pub info: usize,
+    pub incidents: usize,
+    /// One paragraph: the verdict a person reads first.
+    pub verdict: String,
+    pub affected_namespaces: Vec<String>,
+    pub affected_workloads: Vec<String>,
+    pub affected_nodes: Vec<String>,
+}
+
+impl ReportView {
+    pub fn new(ix: &DumpIndex, analysis: Analysis, generated_at: Option<String>) -> ReportView {
+        let Analysis {
+            findings,
+            incidents,
+            problems: analysis_problems,
+        } = analysis;
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+        let mut problems = ix.dump.problems.clone();
+        problems.extend(analysis_problems);
+        let summary = Summary {
+            critical: count(Severity::Critical),
+            warning: count(Severity::Warning),
+            info: count(Severity::Info),
+            incidents: incidents.len(),
+            verdict: verdict(ix, &findings, &incidents),
+            affected_namespaces: sorted_unique(
+                findings
+                    .iter()
+                    .filter(|f| f.severity > Severity::Info)
+                    .filter_map(|f| f.subject.namespace.clone()),
+            ),
+            affected_workloads: sorted_unique(
+                incidents
+                    .iter()
+                    .filter(|i| i.severity > Severity::Info)
+                    .flat_map(|i| i.workloads.iter().map(|w| w.to_string())),
+            ),
+            affected_nodes: sorted_unique(
+                incidents
+                    .iter()
+                    .filter(|i| i.severity > Severity::Info)
+                    .flat_map(|i| i.nodes.iter().cloned()),
+            ),
+        };
+        ReportView {
+            schema_version: SCHEMA_VERSION,
+            tool: TOOL,
+            generated_at,
+            input: ix.dump.input.clone(),
+            snapshot: Snapshot {
+                estimated_time: ix.snapshot.estimated_time.clone(),
+                namespaces: ix.namespaces.clone(),
+                time: ix.snapshot.clone(),
+                kubectl_version: ix.version.clone(),
+                format: ix.dump.format.clone(),
+                counts: ix.counts(),
+            },
+            summary,
+            findings,
+            incidents,
+            problems,
+            inputs: ix.dump.inputs.clone(),
+            rules: crate::analyze::RULES.iter().map(|r| r.id()).collect(),
+        }
+    }
+
+    /// The highest severity found, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("report serializes");
+        s.push('\n');
+        s
+    }
+
+    pub fn finding(&self, id: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.id == id)
+    }
+}
+
+fn sorted_unique(it: impl Iterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = it.collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The one-paragraph verdict.
+fn verdict(ix: &DumpIndex, findings: &[Finding], incidents: &[Incident]) -> String {
+    let crit: Vec<&Incident> = incidents.iter().filter(|i| i.severity == Severity::Critical).collect();
+    let warn = incidents.iter().filter(|i| i.severity == Severity::Warning).count();
+    let pods = ix.pods.len();
+    let nodes = ix.nodes.len();
+    if findings.iter().all(|f| f.severity == Severity::Info) {
+        return format!(
+            "No failing workload or node problem found in {pods} pods on {nodes} nodes{}.",
+            if findings.is_empty() { "" } else { " (only informational findings)" }
+        );
+    }
+    let mut s = format!(
+        "{} critical and {} warning incident{} across {pods} pods on {nodes} nodes.",
+        crit.len(),
+        warn,
+        if warn == 1 { "" } else { "s" }
+    );
+    if let Some(top) = crit.first().copied().or(incidents.first()) {
+        s.push_str(&format!(" The most severe: {}.", top.title));
+    }
+    let down: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == "node-not-ready")
+        .map(|f| f.subject.name.as_str())
+        .collect();
+    if !down.is_empty() {
+        s.push_str(&format!(
+            " Node{} {} {} not ready, which explains the trouble of the pods on {}.",
+            if down.len() == 1 { "" } else { "s" },
+            down.join(", "),
+            if down.len() == 1 { "is" } else { "are" },
+            if down.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    s
+}
