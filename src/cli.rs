@@ -43,6 +43,11 @@ pub enum Command {
         /// Exit with 1 when a finding at or above this severity is found.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+        /// Markdown only: keep the report under this many bytes (for
+        /// trackers with limits); log excerpts go first, then the least
+        /// severe incidents.
+        #[arg(long, value_name = "BYTES")]
+        max_bytes: Option<usize>,
     },
     /// What was read: layout, kubectl version range, snapshot time, counts,
     /// log fetch errors, problems met, and the SHA-256 of every input file.
@@ -74,6 +79,8 @@ pub enum TextOrJson {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
+    Html,
+    Md,
     Json,
 }
 
@@ -118,6 +125,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             format,
             output,
             fail_on,
+            max_bytes,
         } => {
             let format = match (format, &output) {
                 (Some(f), _) => Some(f),
@@ -130,9 +138,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let ix = crate::open(&path)?;
             let analysis = analyze::analyze(&ix);
             let view = ReportView::new(&ix, analysis, generated_at()?);
-            match (format, output) {
-                (Some(ReportFormat::Json), Some(out)) => write_atomically(&out, view.to_json().as_bytes())?,
-                (Some(ReportFormat::Json), None) => write_stdout(view.to_json().as_bytes())?,
+            let rendered = match format {
+                Some(ReportFormat::Json) => Some(view.to_json()),
+                Some(ReportFormat::Md) => Some(report::render::markdown(&view, max_bytes)?),
+                Some(ReportFormat::Html) => Some(report::render::html(&view)?),
+                None => None,
+            };
+            match (rendered, output) {
+                (Some(text), Some(out)) => write_atomically(&out, text.as_bytes())?,
+                (Some(text), None) => write_stdout(text.as_bytes())?,
                 (None, _) => {
                     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                     write_stdout(report::terminal::render(&view, color).as_bytes())?
@@ -204,8 +218,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 fn format_from_extension(out: &Path) -> Result<ReportFormat> {
     match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("json") => Ok(ReportFormat::Json),
+        Some("md" | "markdown") => Ok(ReportFormat::Md),
+        Some("html" | "htm") => Ok(ReportFormat::Html),
         other => Err(Error::Usage(format!(
-            "cannot tell the report format from {}; use --format json{}",
+            "cannot tell the report format from {}; use --format html, md or json{}",
             out.display(),
             other.map(|e| format!(" (extension .{e})")).unwrap_or_default()
         ))),
@@ -262,8 +278,11 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".coroner-report-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(&dir.display().to_string(), e))?;
+    // tempfile creates 0600; a report is an ordinary document.
+    use std::os::unix::fs::PermissionsExt;
     tmp.write_all(bytes)
         .and_then(|_| tmp.flush())
+        .and_then(|_| tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)))
         .map_err(|e| Error::io(&out.display().to_string(), e))?;
     tmp.persist(out)
         .map_err(|e| Error::io(&out.display().to_string(), e.error))?;

@@ -235,7 +235,9 @@ pub fn write_dump(spec: &SynthSpec, dir: &Path) -> io::Result<SynthSummary> {
 
     // The list files and the log files are independent, so both stages run in parallel; the
     // bytes of each file depend only on the model, never on scheduling.
-    let nodes_bytes = write_json_file(&dir.join("nodes.json"), |j, out| emit_node_list(j, out, &model))?;
+    let nodes_bytes = write_json_file(&dir.join("nodes.json"), |j, out| {
+        emit_node_list(j, out, &model)
+    })?;
     let ns_bytes: u64 = model
         .namespaces
         .par_iter()
@@ -355,7 +357,9 @@ impl Rng {
 const K8S_ALPHA: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 fn kname(rng: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| K8S_ALPHA[rng.below(K8S_ALPHA.len() as u64) as usize] as char).collect()
+    (0..n)
+        .map(|_| K8S_ALPHA[rng.below(K8S_ALPHA.len() as u64) as usize] as char)
+        .collect()
 }
 
 fn hexs(rng: &mut Rng, n: usize) -> String {
@@ -365,7 +369,14 @@ fn hexs(rng: &mut Rng, n: usize) -> String {
 
 fn uuid(rng: &mut Rng) -> String {
     let h = hexs(rng, 32);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 fn fnv1a(data: &[u8]) -> u64 {
@@ -435,7 +446,10 @@ fn dt(t: i64) -> Dt {
 /// `metav1.Time`: whole seconds, UTC.
 fn ts(t: i64) -> String {
     let d = dt(t);
-    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.y, d.mo, d.d, d.h, d.mi, d.s)
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        d.y, d.mo, d.d, d.h, d.mi, d.s
+    )
 }
 
 /// `metav1.MicroTime` (eventTime, series.lastObservedTime).
@@ -462,7 +476,9 @@ fn go_dur(secs: i64) -> String {
     }
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 // ===================================================================================
 // Model
@@ -867,16 +883,44 @@ struct Ev {
 /// Namespace names in order of appearance: the first `spec.namespaces` are used, so small
 /// specs still get kube-system, default and a business namespace.
 const NS_ORDER: &[&str] = &[
-    "kube-system", "default", "shop", "monitoring", "payments", "ingress-nginx", "identity",
-    "cert-manager", "logging", "search", "checkout", "data-platform", "notifications",
-    "catalog", "billing", "analytics", "ml-serving", "media", "logistics", "partners", "risk",
-    "growth", "support", "internal-tools", "marketing", "inventory", "reporting", "mobile-bff",
-    "fraud", "crm",
+    "kube-system",
+    "default",
+    "shop",
+    "monitoring",
+    "payments",
+    "ingress-nginx",
+    "identity",
+    "cert-manager",
+    "logging",
+    "search",
+    "checkout",
+    "data-platform",
+    "notifications",
+    "catalog",
+    "billing",
+    "analytics",
+    "ml-serving",
+    "media",
+    "logistics",
+    "partners",
+    "risk",
+    "growth",
+    "support",
+    "internal-tools",
+    "marketing",
+    "inventory",
+    "reporting",
+    "mobile-bff",
+    "fraud",
+    "crm",
 ];
 const ENVS: &[&str] = &["staging", "dev", "qa", "perf", "sandbox", "preview"];
 
 fn is_infra(ns: &str) -> bool {
-    matches!(ns, "kube-system" | "monitoring" | "ingress-nginx" | "cert-manager" | "logging")
+    matches!(
+        ns,
+        "kube-system" | "monitoring" | "ingress-nginx" | "cert-manager" | "logging"
+    )
 }
 
 fn ns_names(n: usize) -> Vec<String> {
@@ -898,20 +942,89 @@ fn ns_names(n: usize) -> Vec<String> {
 }
 
 const APPS: &[&str] = &[
-    "api", "web", "frontend", "cart", "checkout", "payments", "orders", "inventory", "catalog",
-    "search", "recommendations", "auth", "users", "notifications", "email-sender", "billing",
-    "invoices", "shipping", "reviews", "gateway", "graphql", "admin", "reporting", "analytics",
-    "events-consumer", "ledger", "pricing", "promotions", "media", "thumbnailer", "webhooks",
-    "audit", "sessions", "feature-flags", "config-service", "geo", "tax", "fraud-detector",
-    "loyalty", "wishlist", "chat", "realtime", "uploader", "exporter", "importer", "sync-worker",
-    "mailer", "pdf-renderer", "currency", "accounts", "profile", "bff", "ws-hub", "indexer",
-    "ranking", "quotes", "claims", "kyc", "ocr", "ledger-writer",
+    "api",
+    "web",
+    "frontend",
+    "cart",
+    "checkout",
+    "payments",
+    "orders",
+    "inventory",
+    "catalog",
+    "search",
+    "recommendations",
+    "auth",
+    "users",
+    "notifications",
+    "email-sender",
+    "billing",
+    "invoices",
+    "shipping",
+    "reviews",
+    "gateway",
+    "graphql",
+    "admin",
+    "reporting",
+    "analytics",
+    "events-consumer",
+    "ledger",
+    "pricing",
+    "promotions",
+    "media",
+    "thumbnailer",
+    "webhooks",
+    "audit",
+    "sessions",
+    "feature-flags",
+    "config-service",
+    "geo",
+    "tax",
+    "fraud-detector",
+    "loyalty",
+    "wishlist",
+    "chat",
+    "realtime",
+    "uploader",
+    "exporter",
+    "importer",
+    "sync-worker",
+    "mailer",
+    "pdf-renderer",
+    "currency",
+    "accounts",
+    "profile",
+    "bff",
+    "ws-hub",
+    "indexer",
+    "ranking",
+    "quotes",
+    "claims",
+    "kyc",
+    "ocr",
+    "ledger-writer",
 ];
-const STORES: &[&str] = &["postgres", "redis", "rabbitmq", "kafka", "elasticsearch", "mongodb"];
-const JOBS: &[&str] = &["nightly-report", "cleanup", "sync", "backup", "reindex", "digest-mailer", "expire-sessions"];
+const STORES: &[&str] = &[
+    "postgres",
+    "redis",
+    "rabbitmq",
+    "kafka",
+    "elasticsearch",
+    "mongodb",
+];
+const JOBS: &[&str] = &[
+    "nightly-report",
+    "cleanup",
+    "sync",
+    "backup",
+    "reindex",
+    "digest-mailer",
+    "expire-sessions",
+];
 
 const CPU_REQ: &[&str] = &["50m", "100m", "100m", "250m", "250m", "500m", "1"];
-const MEM_REQ: &[&str] = &["64Mi", "128Mi", "128Mi", "256Mi", "256Mi", "512Mi", "1Gi", "2Gi"];
+const MEM_REQ: &[&str] = &[
+    "64Mi", "128Mi", "128Mi", "256Mi", "256Mi", "512Mi", "1Gi", "2Gi",
+];
 
 /// Failure kinds tried in this order first, so that even a small failing share shows each
 /// kind once; after that kinds are drawn by weight.
@@ -919,7 +1032,9 @@ const COVERAGE: &[FailureKind] = &[
     FailureKind::CrashLoopBackOff { exit_code: 1 },
     FailureKind::ImagePullBackOff,
     FailureKind::Unschedulable,
-    FailureKind::OomKilled { crash_looping: true },
+    FailureKind::OomKilled {
+        crash_looping: true,
+    },
     FailureKind::CreateContainerConfigError,
     FailureKind::NotReady,
     FailureKind::FailedMount,
@@ -928,7 +1043,9 @@ const COVERAGE: &[FailureKind] = &[
     FailureKind::InitCrashLoopBackOff { exit_code: 1 },
     FailureKind::ErrImagePull,
     FailureKind::CrashLoopBackOff { exit_code: 137 },
-    FailureKind::OomKilled { crash_looping: false },
+    FailureKind::OomKilled {
+        crash_looping: false,
+    },
     FailureKind::CrashLoopBackOff { exit_code: 139 },
 ];
 const WEIGHTED: &[(FailureKind, u32)] = &[
@@ -936,8 +1053,18 @@ const WEIGHTED: &[(FailureKind, u32)] = &[
     (FailureKind::CrashLoopBackOff { exit_code: 2 }, 5),
     (FailureKind::CrashLoopBackOff { exit_code: 137 }, 4),
     (FailureKind::CrashLoopBackOff { exit_code: 139 }, 3),
-    (FailureKind::OomKilled { crash_looping: true }, 5),
-    (FailureKind::OomKilled { crash_looping: false }, 4),
+    (
+        FailureKind::OomKilled {
+            crash_looping: true,
+        },
+        5,
+    ),
+    (
+        FailureKind::OomKilled {
+            crash_looping: false,
+        },
+        4,
+    ),
     (FailureKind::ImagePullBackOff, 9),
     (FailureKind::ErrImagePull, 3),
     (FailureKind::CreateContainerConfigError, 7),
@@ -964,7 +1091,9 @@ fn allowed(a: Allow, k: FailureKind) -> bool {
         Allow::None => false,
         Allow::Daemon => matches!(
             k,
-            FailureKind::CrashLoopBackOff { .. } | FailureKind::OomKilled { .. } | FailureKind::NotReady
+            FailureKind::CrashLoopBackOff { .. }
+                | FailureKind::OomKilled { .. }
+                | FailureKind::NotReady
         ),
         Allow::Job => matches!(
             k,
@@ -981,26 +1110,51 @@ fn allowed(a: Allow, k: FailureKind) -> bool {
 fn is_rollout_kind(k: FailureKind) -> bool {
     matches!(
         k,
-        FailureKind::ImagePullBackOff | FailureKind::ErrImagePull | FailureKind::CreateContainerConfigError
+        FailureKind::ImagePullBackOff
+            | FailureKind::ErrImagePull
+            | FailureKind::CreateContainerConfigError
     )
 }
 
 fn lv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 fn default_tolerations() -> Vec<Tol> {
     vec![
-        Tol { key: "node.kubernetes.io/not-ready", op: "Exists", effect: "NoExecute", secs: Some(300) },
-        Tol { key: "node.kubernetes.io/unreachable", op: "Exists", effect: "NoExecute", secs: Some(300) },
+        Tol {
+            key: "node.kubernetes.io/not-ready",
+            op: "Exists",
+            effect: "NoExecute",
+            secs: Some(300),
+        },
+        Tol {
+            key: "node.kubernetes.io/unreachable",
+            op: "Exists",
+            effect: "NoExecute",
+            secs: Some(300),
+        },
     ]
 }
 
 /// Tolerations the DaemonSet controller adds to its pods.
 fn daemon_tolerations() -> Vec<Tol> {
     let mut v = vec![
-        Tol { key: "node.kubernetes.io/not-ready", op: "Exists", effect: "NoExecute", secs: None },
-        Tol { key: "node.kubernetes.io/unreachable", op: "Exists", effect: "NoExecute", secs: None },
+        Tol {
+            key: "node.kubernetes.io/not-ready",
+            op: "Exists",
+            effect: "NoExecute",
+            secs: None,
+        },
+        Tol {
+            key: "node.kubernetes.io/unreachable",
+            op: "Exists",
+            effect: "NoExecute",
+            secs: None,
+        },
     ];
     for k in [
         "node.kubernetes.io/disk-pressure",
@@ -1008,7 +1162,12 @@ fn daemon_tolerations() -> Vec<Tol> {
         "node.kubernetes.io/pid-pressure",
         "node.kubernetes.io/unschedulable",
     ] {
-        v.push(Tol { key: k, op: "Exists", effect: "NoSchedule", secs: None });
+        v.push(Tol {
+            key: k,
+            op: "Exists",
+            effect: "NoSchedule",
+            secs: None,
+        });
     }
     v
 }
@@ -1057,7 +1216,13 @@ fn tpl(labels: Vec<(String, String)>, containers: Vec<CSpec>) -> Tpl {
 }
 
 fn http_probe(path: &str, port: PortRef, initial: u32, period: u32) -> Probe {
-    Probe { h: Handler::Http(path.into(), port), initial, period, timeout: 1, failure: 3 }
+    Probe {
+        h: Handler::Http(path.into(), port),
+        initial,
+        period,
+        timeout: 1,
+        failure: 3,
+    }
 }
 
 fn qos_of(t: &Tpl) -> &'static str {
@@ -1065,10 +1230,15 @@ fn qos_of(t: &Tpl) -> &'static str {
     let mut any = false;
     let mut guaranteed = true;
     for c in all {
-        if c.req.cpu.is_some() || c.req.mem.is_some() || c.lim.cpu.is_some() || c.lim.mem.is_some() {
+        if c.req.cpu.is_some() || c.req.mem.is_some() || c.lim.cpu.is_some() || c.lim.mem.is_some()
+        {
             any = true;
         }
-        if c.lim.cpu.is_none() || c.lim.mem.is_none() || c.req.cpu != c.lim.cpu || c.req.mem != c.lim.mem {
+        if c.lim.cpu.is_none()
+            || c.lim.mem.is_none()
+            || c.req.cpu != c.lim.cpu
+            || c.req.mem != c.lim.mem
+        {
             guaranteed = false;
         }
     }
@@ -1124,7 +1294,10 @@ fn build(spec: &SynthSpec) -> Model {
         flavour: (spec.seed % 3) as u8,
     };
     b.make_nodes();
-    let mut nss: Vec<Ns> = ns_names(spec.namespaces.max(1)).into_iter().map(|n| b.new_ns(n)).collect();
+    let mut nss: Vec<Ns> = ns_names(spec.namespaces.max(1))
+        .into_iter()
+        .map(|n| b.new_ns(n))
+        .collect();
     // Infrastructure exists in every cluster, but never takes more than 40% of the pods.
     let infra_cap = spec.pods * 2 / 5;
     b.infra(&mut nss, infra_cap);
@@ -1144,7 +1317,12 @@ fn build(spec: &SynthSpec) -> Model {
     }
     nss.sort_by(|a, b| a.name.cmp(&b.name));
     let list_rv = b.rv + 1000;
-    Model { now, nodes: b.nodes, namespaces: nss, list_rv }
+    Model {
+        now,
+        nodes: b.nodes,
+        namespaces: nss,
+        list_rv,
+    }
 }
 
 impl B<'_> {
@@ -1177,10 +1355,23 @@ impl B<'_> {
             let name = match flavour {
                 0 if cp => format!("cp-{}", i + 1),
                 0 => format!("worker-{}", i - cps + 1),
-                1 => format!("ip-10-0-{}-{}.eu-west-1.compute.internal", i / 200 + 1, 10 + i % 200),
-                _ => format!("gke-prod-pool-{}-{}-{}", i % 3 + 1, pool_hex[i % 3], kname(&mut self.rng, 4)),
+                1 => format!(
+                    "ip-10-0-{}-{}.eu-west-1.compute.internal",
+                    i / 200 + 1,
+                    10 + i % 200
+                ),
+                _ => format!(
+                    "gke-prod-pool-{}-{}-{}",
+                    i % 3 + 1,
+                    pool_hex[i % 3],
+                    kname(&mut self.rng, 4)
+                ),
             };
-            let cpu = if cp { 4 } else { *self.rng.pick(&[4, 8, 8, 16, 16, 32]) };
+            let cpu = if cp {
+                4
+            } else {
+                *self.rng.pick(&[4, 8, 8, 16, 16, 32])
+            };
             let (itype, zone) = match flavour {
                 1 => (
                     match cpu {
@@ -1198,7 +1389,9 @@ impl B<'_> {
                         16 => "e2-standard-16",
                         _ => "e2-standard-32",
                     },
-                    *self.rng.pick(&["europe-west1-b", "europe-west1-c", "europe-west1-d"]),
+                    *self
+                        .rng
+                        .pick(&["europe-west1-b", "europe-west1-c", "europe-west1-d"]),
                 ),
                 _ => ("", ""),
             };
@@ -1240,7 +1433,12 @@ impl B<'_> {
                 .max(1)
                 .min(workers.len() / 3);
             let mut pool = workers.clone();
-            let kinds = [NodeProblem::NotReady, NodeProblem::MemoryPressure, NodeProblem::DiskPressure, NodeProblem::PidPressure];
+            let kinds = [
+                NodeProblem::NotReady,
+                NodeProblem::MemoryPressure,
+                NodeProblem::DiskPressure,
+                NodeProblem::PidPressure,
+            ];
             for k in 0..nbad {
                 let j = self.rng.below(pool.len() as u64) as usize;
                 let idx = pool.remove(j);
@@ -1258,7 +1456,12 @@ impl B<'_> {
     }
 
     fn workers(&self) -> Vec<usize> {
-        let w: Vec<usize> = self.nodes.iter().filter(|n| !n.cp || n.untainted_cp).map(|n| n.idx).collect();
+        let w: Vec<usize> = self
+            .nodes
+            .iter()
+            .filter(|n| !n.cp || n.untainted_cp)
+            .map(|n| n.idx)
+            .collect();
         if w.is_empty() {
             (0..self.nodes.len()).collect()
         } else {
@@ -1274,7 +1477,12 @@ impl B<'_> {
             let pressure: Vec<usize> = ws
                 .iter()
                 .copied()
-                .filter(|&i| matches!(self.nodes[i].problem, Some(NodeProblem::MemoryPressure | NodeProblem::DiskPressure)))
+                .filter(|&i| {
+                    matches!(
+                        self.nodes[i].problem,
+                        Some(NodeProblem::MemoryPressure | NodeProblem::DiskPressure)
+                    )
+                })
                 .collect();
             if !pressure.is_empty() && self.rng.chance(0.8) {
                 return *self.rng.pick(&pressure);
@@ -1283,10 +1491,10 @@ impl B<'_> {
         for _ in 0..16 {
             let i = *self.rng.pick(&ws);
             let n = &self.nodes[i];
-            if n.problem == Some(NodeProblem::NotReady) {
-                if healthy_only || created >= n.since || !self.rng.chance(0.35) {
-                    continue;
-                }
+            if n.problem == Some(NodeProblem::NotReady)
+                && (healthy_only || created >= n.since || !self.rng.chance(0.35))
+            {
+                continue;
             }
             return i;
         }
@@ -1318,13 +1526,22 @@ impl B<'_> {
             2 => format!("123456789012.dkr.ecr.eu-west-1.amazonaws.com/{name}"),
             _ => format!("europe-docker.pkg.dev/acme-prod/{name}"),
         };
-        let mesh = !is_infra(&name) && name != "default" && self.rng.chance(0.15);
-        Ns { name, registry, mesh, ..Ns::default() }
+        let mesh = !is_infra(&name) && name != "default" && self.rng.chance(0.06);
+        Ns {
+            name,
+            registry,
+            mesh,
+            ..Ns::default()
+        }
     }
 
     fn unique(&mut self, ns: &mut Ns, base: &str, suffix_len: usize) -> String {
         loop {
-            let n = if suffix_len == 0 { base.to_string() } else { format!("{base}{}", kname(&mut self.rng, suffix_len)) };
+            let n = if suffix_len == 0 {
+                base.to_string()
+            } else {
+                format!("{base}{}", kname(&mut self.rng, suffix_len))
+            };
             if ns.names.insert(n.clone()) {
                 return n;
             }
@@ -1359,7 +1576,11 @@ impl B<'_> {
         if let Some(pos) = self.coverage.iter().position(|&k| allowed(a, k)) {
             return Some(self.coverage.remove(pos));
         }
-        let cands: Vec<(FailureKind, u32)> = WEIGHTED.iter().copied().filter(|(k, _)| allowed(a, *k)).collect();
+        let cands: Vec<(FailureKind, u32)> = WEIGHTED
+            .iter()
+            .copied()
+            .filter(|(k, _)| allowed(a, *k))
+            .collect();
         if cands.is_empty() {
             return None;
         }
@@ -1394,7 +1615,14 @@ impl B<'_> {
         } else if matches!(app, "web" | "frontend") {
             Lang::Nginx
         } else {
-            [Lang::Go, Lang::Java, Lang::Python, Lang::Node, Lang::DotNet, Lang::Nginx][r.weighted(&[30, 20, 20, 15, 5, 6])]
+            [
+                Lang::Go,
+                Lang::Java,
+                Lang::Python,
+                Lang::Node,
+                Lang::DotNet,
+                Lang::Nginx,
+            ][r.weighted(&[30, 20, 20, 15, 5, 6])]
         };
         let version = match r.below(3) {
             0 => format!("{}.{}.{}", r.range(0, 4), r.range(0, 30), r.range(0, 12)),
@@ -1406,9 +1634,13 @@ impl B<'_> {
             Some("redis") => format!("redis:{}", r.pick(&["7.2.5", "7.4.1-alpine"])),
             Some("kafka") => "bitnami/kafka:3.7.1".to_string(),
             Some("rabbitmq") => "rabbitmq:3.13-management".to_string(),
-            Some("elasticsearch") => "docker.elastic.co/elasticsearch/elasticsearch:8.15.3".to_string(),
+            Some("elasticsearch") => {
+                "docker.elastic.co/elasticsearch/elasticsearch:8.15.3".to_string()
+            }
             Some(_) => "mongo:7.0.14".to_string(),
-            None if lang == Lang::Nginx && r.chance(0.5) => format!("nginx:{}", r.pick(&["1.27.2", "1.25.5-alpine"])),
+            None if lang == Lang::Nginx && r.chance(0.5) => {
+                format!("nginx:{}", r.pick(&["1.27.2", "1.25.5-alpine"]))
+            }
             None => format!("{}/{}:{}", ns.registry, app, version),
         };
         let main_name = match store {
@@ -1442,25 +1674,38 @@ impl B<'_> {
             c.ports.push(("metrics", 9090, "TCP"));
         }
         if !job {
-            if store.is_none() {
+            if store.is_none() && r.chance(0.5) {
                 c.env.push(Env::Val("PORT", port.to_string()));
             }
-            c.env.push(Env::Val("LOG_LEVEL", r.pick(&["info", "info", "debug", "warn"]).to_string()));
-            if r.chance(0.5) {
+            c.env.push(Env::Val(
+                "LOG_LEVEL",
+                r.pick(&["info", "info", "debug", "warn"]).to_string(),
+            ));
+            if r.chance(0.25) {
                 c.env.push(Env::Field("POD_NAME", "metadata.name"));
-                c.env.push(Env::Field("POD_NAMESPACE", "metadata.namespace"));
+                c.env
+                    .push(Env::Field("POD_NAMESPACE", "metadata.namespace"));
             }
         }
-        if store.is_none() && r.chance(0.4) {
-            c.env.push(Env::Secret("DATABASE_URL", format!("{app}-db"), "url"));
+        if store.is_none() && r.chance(0.3) {
+            c.env
+                .push(Env::Secret("DATABASE_URL", format!("{app}-db"), "url"));
         }
         if lang == Lang::Java {
-            c.env.push(Env::Val("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError".into()));
+            c.env.push(Env::Val(
+                "JAVA_TOOL_OPTIONS",
+                "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError".into(),
+            ));
             c.chatty = 1.6;
         }
         if store == Some("postgres") {
-            c.env.push(Env::Secret("POSTGRES_PASSWORD", format!("{app}-postgres"), "password"));
-            c.env.push(Env::Val("PGDATA", "/var/lib/postgresql/data/pgdata".into()));
+            c.env.push(Env::Secret(
+                "POSTGRES_PASSWORD",
+                format!("{app}-postgres"),
+                "password",
+            ));
+            c.env
+                .push(Env::Val("PGDATA", "/var/lib/postgresql/data/pgdata".into()));
         }
         if store.is_none() && r.chance(0.4) {
             c.env_from.push((false, format!("{app}-config")));
@@ -1468,11 +1713,26 @@ impl B<'_> {
         if !r.chance(0.08) {
             let ci = r.below(CPU_REQ.len() as u64) as usize;
             let mi = r.below(MEM_REQ.len() as u64) as usize;
-            c.req = Res { cpu: Some(CPU_REQ[ci]), mem: Some(MEM_REQ[mi]) };
-            let bump = if r.chance(0.3) { (mi + 1).min(MEM_REQ.len() - 1) } else { mi };
+            c.req = Res {
+                cpu: Some(CPU_REQ[ci]),
+                mem: Some(MEM_REQ[mi]),
+            };
+            let bump = if r.chance(0.3) {
+                (mi + 1).min(MEM_REQ.len() - 1)
+            } else {
+                mi
+            };
             c.lim = Res {
-                cpu: if r.chance(0.3) { Some(CPU_REQ[ci]) } else { None },
-                mem: if r.chance(0.85) { Some(MEM_REQ[bump]) } else { None },
+                cpu: if r.chance(0.3) {
+                    Some(CPU_REQ[ci])
+                } else {
+                    None
+                },
+                mem: if r.chance(0.85) {
+                    Some(MEM_REQ[bump])
+                } else {
+                    None
+                },
             };
         }
         if !job {
@@ -1493,7 +1753,11 @@ impl B<'_> {
                     });
                     if store == Some("postgres") {
                         c.liveness = Some(Probe {
-                            h: Handler::Exec(vec!["pg_isready".into(), "-U".into(), "postgres".into()]),
+                            h: Handler::Exec(vec![
+                                "pg_isready".into(),
+                                "-U".into(),
+                                "postgres".into(),
+                            ]),
                             initial: 30,
                             period: 10,
                             timeout: 5,
@@ -1503,10 +1767,15 @@ impl B<'_> {
                 }
                 None => {
                     if r.chance(0.85) {
-                        c.readiness = ready_path.map(|p| http_probe(p, PortRef::Name("http"), 5, 10));
+                        c.readiness =
+                            ready_path.map(|p| http_probe(p, PortRef::Name("http"), 5, 10));
                     }
-                    if r.chance(0.6) {
-                        let lp = if lang == Lang::Java { "/actuator/health/liveness" } else { "/healthz" };
+                    if r.chance(0.4) {
+                        let lp = if lang == Lang::Java {
+                            "/actuator/health/liveness"
+                        } else {
+                            "/healthz"
+                        };
                         c.liveness = Some(http_probe(lp, PortRef::Name("http"), 15, 20));
                     }
                 }
@@ -1516,50 +1785,102 @@ impl B<'_> {
         if store.is_some() {
             volumes.push(Vol::Pvc("data".into(), String::new()));
             c.mounts.push(("data".into(), "/data".into(), false));
-        } else if r.chance(0.4) {
+        } else if r.chance(0.3) {
             volumes.push(Vol::ConfigMap("config".into(), format!("{app}-config")));
-            c.mounts.push(("config".into(), format!("/etc/{app}"), true));
+            c.mounts
+                .push(("config".into(), format!("/etc/{app}"), true));
         }
-        if r.chance(0.2) {
+        if r.chance(0.1) {
             volumes.push(Vol::Secret("tls".into(), format!("{app}-tls")));
             c.mounts.push(("tls".into(), "/etc/tls".into(), true));
         }
-        if r.chance(0.3) {
+        if r.chance(0.2) {
             volumes.push(Vol::EmptyDir("tmp".into()));
             c.mounts.push(("tmp".into(), "/tmp".into(), false));
         }
         let mut init = vec![];
         let mut containers = vec![c];
-        if !job && store.is_none() && r.chance(0.2) {
+        if !job && store.is_none() && r.chance(0.12) {
             let (iname, iimg, ilang, variant) = match r.below(3) {
                 0 => ("migrate", image.clone(), Lang::Shell, 0u8),
                 1 => ("wait-for-db", "busybox:1.36".to_string(), Lang::Shell, 1),
                 _ => ("config-init", "alpine:3.20".to_string(), Lang::Shell, 4),
             };
             let mut ic = cspec(iname, iimg, ilang, variant);
-            ic.req = Res { cpu: Some("10m"), mem: Some("32Mi") };
-            ic.lim = Res { cpu: None, mem: Some("64Mi") };
+            ic.req = Res {
+                cpu: Some("10m"),
+                mem: Some("32Mi"),
+            };
+            ic.lim = Res {
+                cpu: None,
+                mem: Some("64Mi"),
+            };
             match variant {
                 0 => ic.command = vec!["/app/migrate".into(), "up".into()],
                 1 => {
-                    ic.command = vec!["sh".into(), "-c".into(), format!("until nc -z {app}-db 5432; do echo waiting for db; sleep 2; done")]
+                    ic.command = vec![
+                        "sh".into(),
+                        "-c".into(),
+                        format!("until nc -z {app}-db 5432; do echo waiting for db; sleep 2; done"),
+                    ]
                 }
-                _ => ic.command = vec!["sh".into(), "-c".into(), "cp /config-src/* /config/ && echo done".into()],
+                _ => {
+                    ic.command = vec![
+                        "sh".into(),
+                        "-c".into(),
+                        "cp /config-src/* /config/ && echo done".into(),
+                    ]
+                }
             }
             init.push(ic);
         }
         let mut annotations = vec![];
         if ns.mesh && !job {
-            let mut ii = cspec("istio-init", "docker.io/istio/proxyv2:1.23.2".into(), Lang::Shell, 2);
-            ii.args = vec!["istio-iptables".into(), "-p".into(), "15001".into(), "-z".into(), "15006".into(), "-u".into(), "1337".into()];
-            ii.req = Res { cpu: Some("10m"), mem: Some("40Mi") };
-            ii.lim = Res { cpu: Some("2"), mem: Some("1Gi") };
+            let mut ii = cspec(
+                "istio-init",
+                "docker.io/istio/proxyv2:1.23.2".into(),
+                Lang::Shell,
+                2,
+            );
+            ii.args = vec![
+                "istio-iptables".into(),
+                "-p".into(),
+                "15001".into(),
+                "-z".into(),
+                "15006".into(),
+                "-u".into(),
+                "1337".into(),
+            ];
+            ii.req = Res {
+                cpu: Some("10m"),
+                mem: Some("40Mi"),
+            };
+            ii.lim = Res {
+                cpu: Some("2"),
+                mem: Some("1Gi"),
+            };
             init.push(ii);
-            let mut p = cspec("istio-proxy", "docker.io/istio/proxyv2:1.23.2".into(), Lang::Envoy, 0);
-            p.args = vec!["proxy".into(), "sidecar".into(), "--domain".into(), format!("{}.svc.cluster.local", ns.name)];
+            let mut p = cspec(
+                "istio-proxy",
+                "docker.io/istio/proxyv2:1.23.2".into(),
+                Lang::Envoy,
+                0,
+            );
+            p.args = vec![
+                "proxy".into(),
+                "sidecar".into(),
+                "--domain".into(),
+                format!("{}.svc.cluster.local", ns.name),
+            ];
             p.ports = vec![("http-envoy-prom", 15090, "TCP")];
-            p.req = Res { cpu: Some("100m"), mem: Some("128Mi") };
-            p.lim = Res { cpu: Some("2"), mem: Some("1Gi") };
+            p.req = Res {
+                cpu: Some("100m"),
+                mem: Some("128Mi"),
+            };
+            p.lim = Res {
+                cpu: Some("2"),
+                mem: Some("1Gi"),
+            };
             p.readiness = Some(http_probe("/healthz/ready", PortRef::Num(15021), 1, 2));
             p.chatty = 1.5;
             containers.push(p);
@@ -1567,19 +1888,34 @@ impl B<'_> {
                 "sidecar.istio.io/status".to_string(),
                 r#"{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["workload-socket","credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null,"revision":"default"}"#.to_string(),
             ));
-        } else if !job && store.is_none() && r.chance(0.14) {
+        } else if !job && store.is_none() && r.chance(0.07) {
             let sc = match r.below(4) {
                 0 => {
-                    let mut s = cspec("cloud-sql-proxy", "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.13.0".into(), Lang::Go, 4);
+                    let mut s = cspec(
+                        "cloud-sql-proxy",
+                        "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.13.0".into(),
+                        Lang::Go,
+                        4,
+                    );
                     s.chatty = 0.2;
                     s
                 }
                 1 => {
-                    let mut s = cspec("oauth2-proxy", "quay.io/oauth2-proxy/oauth2-proxy:v7.7.1".into(), Lang::Go, 2);
+                    let mut s = cspec(
+                        "oauth2-proxy",
+                        "quay.io/oauth2-proxy/oauth2-proxy:v7.7.1".into(),
+                        Lang::Go,
+                        2,
+                    );
                     s.ports = vec![("proxy", 4180, "TCP")];
                     s
                 }
-                2 => cspec("log-shipper", "cr.fluentbit.io/fluent/fluent-bit:3.1.9".into(), Lang::FluentBit, 0),
+                2 => cspec(
+                    "log-shipper",
+                    "cr.fluentbit.io/fluent/fluent-bit:3.1.9".into(),
+                    Lang::FluentBit,
+                    0,
+                ),
                 _ => {
                     let mut s = cspec("envoy", "envoyproxy/envoy:v1.31.2".into(), Lang::Envoy, 1);
                     s.ports = vec![("admin", 9901, "TCP")];
@@ -1587,16 +1923,28 @@ impl B<'_> {
                 }
             };
             let mut sc = sc;
-            sc.req = Res { cpu: Some("50m"), mem: Some("64Mi") };
-            sc.lim = Res { cpu: None, mem: Some("128Mi") };
+            sc.req = Res {
+                cpu: Some("50m"),
+                mem: Some("64Mi"),
+            };
+            sc.lim = Res {
+                cpu: None,
+                mem: Some("128Mi"),
+            };
             containers.push(sc);
         }
-        let mut labels = vec![("app".to_string(), app.to_string()), ("app.kubernetes.io/name".to_string(), app.to_string())];
+        let mut labels = vec![
+            ("app".to_string(), app.to_string()),
+            ("app.kubernetes.io/name".to_string(), app.to_string()),
+        ];
         if r.chance(0.4) && store.is_none() {
             labels.push(("app.kubernetes.io/version".to_string(), version.clone()));
         }
         if containers.len() > 1 {
-            annotations.push(("kubectl.kubernetes.io/default-container".to_string(), containers[0].name.clone()));
+            annotations.push((
+                "kubectl.kubernetes.io/default-container".to_string(),
+                containers[0].name.clone(),
+            ));
         }
         if r.chance(0.3) {
             annotations.push(("prometheus.io/scrape".to_string(), "true".to_string()));
@@ -1608,7 +1956,10 @@ impl B<'_> {
         }
         if r.chance(0.05) {
             // Go's encoder turns these into \u0026, \u003c, \u003e.
-            annotations.push(("acme.io/owner".to_string(), format!("team {} & platform <oncall@acme.io>", ns.name)));
+            annotations.push((
+                "acme.io/owner".to_string(),
+                format!("team {} & platform <oncall@acme.io>", ns.name),
+            ));
         }
         let mut t = tpl(labels, containers);
         t.init = init;
@@ -1677,10 +2028,15 @@ impl B<'_> {
         let u = 0.002 + r.f() * 0.998;
         let ansi_lang = matches!(c.lang, Lang::Java | Lang::Node | Lang::Python);
         let cap: u64 = match tail {
+            Tail::Crash(1) => 6 << 10,
             Tail::Crash(_) | Tail::Oom | Tail::Killed => 96 << 10,
             Tail::Completed => 512 << 10,
             _ => 10 << 20,
         };
+        // A container cannot log more than it had time for: a 10-second init container
+        // writes a few lines, not megabytes.
+        let rate: u64 = if c.lang == Lang::Shell { 120 } else { 4000 };
+        let cap = cap.min(((end - start).max(1) as u64 * rate).max(1024));
         let version = match c.image.rfind(':') {
             Some(i) => c.image[i + 1..].to_string(),
             None => "latest".to_string(),
@@ -1698,18 +2054,34 @@ impl B<'_> {
             crlf: c.lang == Lang::DotNet || r.chance(0.04),
             ansi: ansi_lang && r.chance(0.3),
             debug: r.chance(0.12),
-            err_per_10k: if tail == Tail::DepDown { 3000 } else { r.range(2, 45) as u32 },
+            err_per_10k: if tail == Tail::DepDown {
+                3000
+            } else {
+                r.range(2, 45) as u32
+            },
             final_nl: !r.chance(0.03),
             long_line: r.chance(0.015),
             latin1: r.chance(0.02),
-            app: app.to_string(),
+            // Sidecars (istio-proxy, oauth2-proxy, ...) talk about themselves, not the app.
+            app: if c.image.contains(app) || c.lang == Lang::Shell {
+                app.to_string()
+            } else {
+                c.name.clone()
+            },
             version,
             init_role: c.variant,
         }))
     }
 
     fn pod_inv(&self, ns: &Ns, p: &Pod, field: Option<String>) -> Inv {
-        Inv { kind: "Pod", api: "v1", name: p.name.clone(), uid: p.uid.clone(), ns: Some(ns.name.clone()), field }
+        Inv {
+            kind: "Pod",
+            api: "v1",
+            name: p.name.clone(),
+            uid: p.uid.clone(),
+            ns: Some(ns.name.clone()),
+            field,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1775,7 +2147,12 @@ impl B<'_> {
             return;
         }
         let us = time * 1_000_000 + self.rng.below(1_000_000) as i64;
-        let series = series.map(|(c, l)| (c, (l * 1_000_000 + self.rng.below(1_000_000) as i64).min(self.now * 1_000_000)));
+        let series = series.map(|(c, l)| {
+            (
+                c,
+                (l * 1_000_000 + self.rng.below(1_000_000) as i64).min(self.now * 1_000_000),
+            )
+        });
         ns.events.push(Ev {
             name: format!("{}.{:x}", inv.name, us as i128 * 1000),
             uid: uuid(&mut self.rng),
@@ -1811,7 +2188,12 @@ impl B<'_> {
         let t0 = p.created;
         let now = self.now;
         let tplc = p.tpl.clone();
-        let app = tplc.labels.iter().find(|(k, _)| k == "app" || k == "k8s-app" || k == "component").map(|(_, v)| v.clone()).unwrap_or_else(|| p.name.clone());
+        let app = tplc
+            .labels
+            .iter()
+            .find(|(k, _)| k == "app" || k == "k8s-app" || k == "component")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| p.name.clone());
         let host = |b: &B, p: &Pod| p.node.map(|n| b.nodes[n].name.clone());
 
         // Placement.
@@ -1823,7 +2205,11 @@ impl B<'_> {
             p.node = Some(node);
             p.node_name = Some(self.nodes[node].name.clone());
             p.host_ip = Some(self.nodes[node].ip.clone());
-            p.ip = Some(if tplc.host_network { self.nodes[node].ip.clone() } else { self.pod_ip(node) });
+            p.ip = Some(if tplc.host_network {
+                self.nodes[node].ip.clone()
+            } else {
+                self.pod_ip(node)
+            });
             for c in tplc.containers.iter().chain(tplc.init.iter()) {
                 let imgs = &mut self.nodes[node].images;
                 if imgs.len() < 10 && !imgs.contains(&c.image) {
@@ -1831,11 +2217,19 @@ impl B<'_> {
                 }
             }
         }
-        let node_down = p.node.map(|n| self.nodes[n].problem == Some(NodeProblem::NotReady)).unwrap_or(false);
+        let node_down = p
+            .node
+            .map(|n| self.nodes[n].problem == Some(NodeProblem::NotReady))
+            .unwrap_or(false);
         let sched_t = t0 + self.rng.range(0, 1);
         let start = t0 + self.rng.range(1, 3);
         let mut cursor = start + self.rng.range(1, 3);
-        let cnames = |cs: &[CSpec]| cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(" ");
+        let cnames = |cs: &[CSpec]| {
+            cs.iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
 
         // Pick the container a container-level failure hits: the main one, or (rarely) another.
         let target = if tplc.containers.len() > 1 && self.rng.chance(0.15) {
@@ -1843,12 +2237,22 @@ impl B<'_> {
         } else {
             0
         };
-        let target = if tplc.containers[target].name == "istio-proxy" { 0 } else { target };
+        let target = if tplc.containers[target].name == "istio-proxy" {
+            0
+        } else {
+            target
+        };
 
         if kind == Some(FailureKind::Unschedulable) {
             let msg = self.unschedulable_message(&tplc);
             p.phase = "Pending";
-            p.conds.push(Cond { typ: "PodScheduled", status: "False", t: t0, reason: Some("Unschedulable"), message: Some(msg.clone()) });
+            p.conds.push(Cond {
+                typ: "PodScheduled",
+                status: "False",
+                t: t0,
+                reason: Some("Unschedulable"),
+                message: Some(msg.clone()),
+            });
             for _ in tplc.init.iter().chain(tplc.containers.iter()) {
                 p.logs.push(LogPlan::Err(LogErr::Rejected));
             }
@@ -1856,7 +2260,22 @@ impl B<'_> {
             let last = now - self.rng.range(5, 290);
             let inv = self.pod_inv(ns, p, None);
             let inst = self.scheduler_instance();
-            self.ev_new(ns, inv, "FailedScheduling", msg, true, "default-scheduler", inst, "Scheduling", t0, if attempts > 1 { Some((attempts, last)) } else { None });
+            self.ev_new(
+                ns,
+                inv,
+                "FailedScheduling",
+                msg,
+                true,
+                "default-scheduler",
+                inst,
+                "Scheduling",
+                t0,
+                if attempts > 1 {
+                    Some((attempts, last))
+                } else {
+                    None
+                },
+            );
             p.failure = Some((FailureKind::Unschedulable, None));
             return;
         }
@@ -1875,7 +2294,15 @@ impl B<'_> {
         };
         for (i, c) in tplc.init.iter().enumerate() {
             if stuck_mount || !init_done {
-                p.init_st.push(CStatus { state: St::Waiting("PodInitializing", None), last: None, ready: false, restarts: 0, image_id: false, cid: None, started: false });
+                p.init_st.push(CStatus {
+                    state: St::Waiting("PodInitializing", None),
+                    last: None,
+                    ready: false,
+                    restarts: 0,
+                    image_id: false,
+                    cid: None,
+                    started: false,
+                });
                 p.logs.push(LogPlan::Err(LogErr::Rejected));
                 continue;
             }
@@ -1886,8 +2313,18 @@ impl B<'_> {
                     let st = fin - self.rng.range(2, 30);
                     let cid = self.cid();
                     p.init_st.push(CStatus {
-                        state: St::Waiting("CrashLoopBackOff", Some(self.backoff_msg(restarts, &c.name, p, &ns.name))),
-                        last: Some(St::Terminated { code, reason: "Error", message: None, started: Some(st), finished: Some(fin), cid: Some(cid.clone()) }),
+                        state: St::Waiting(
+                            "CrashLoopBackOff",
+                            Some(self.backoff_msg(restarts, &c.name, p, &ns.name)),
+                        ),
+                        last: Some(St::Terminated {
+                            code,
+                            reason: "Error",
+                            message: None,
+                            started: Some(st),
+                            finished: Some(fin),
+                            cid: Some(cid.clone()),
+                        }),
                         ready: false,
                         restarts,
                         image_id: true,
@@ -1895,9 +2332,26 @@ impl B<'_> {
                         started: false,
                     });
                     let plan = self.body(c, st, fin, Tail::Crash(code), &app);
-                    p.logs.push(if node_down { LogPlan::Err(LogErr::Unreachable) } else { plan });
-                    self.crashloop_events(ns, p, &c.name, &c.image, "initContainers", restarts, t0, st, false);
-                    p.failure = Some((FailureKind::InitCrashLoopBackOff { exit_code: code }, Some(c.name.clone())));
+                    p.logs.push(if node_down {
+                        LogPlan::Err(LogErr::Unreachable)
+                    } else {
+                        plan
+                    });
+                    self.crashloop_events(
+                        ns,
+                        p,
+                        &c.name,
+                        &c.image,
+                        "initContainers",
+                        restarts,
+                        t0,
+                        st,
+                        false,
+                    );
+                    p.failure = Some((
+                        FailureKind::InitCrashLoopBackOff { exit_code: code },
+                        Some(c.name.clone()),
+                    ));
                     init_done = false;
                     continue;
                 }
@@ -1905,7 +2359,15 @@ impl B<'_> {
             let s = cursor + self.rng.range(0, 2);
             if c.sidecar {
                 let cid = self.cid();
-                p.init_st.push(CStatus { state: St::Running(s), last: None, ready: true, restarts: 0, image_id: true, cid: Some(cid), started: true });
+                p.init_st.push(CStatus {
+                    state: St::Running(s),
+                    last: None,
+                    ready: true,
+                    restarts: 0,
+                    image_id: true,
+                    cid: Some(cid),
+                    started: true,
+                });
                 let plan = self.body(c, s, now, Tail::None, &app);
                 p.logs.push(plan);
                 cursor = s + 1;
@@ -1919,7 +2381,14 @@ impl B<'_> {
             let f = s + dur;
             let cid = self.cid();
             p.init_st.push(CStatus {
-                state: St::Terminated { code: 0, reason: "Completed", message: None, started: Some(s), finished: Some(f), cid: Some(cid.clone()) },
+                state: St::Terminated {
+                    code: 0,
+                    reason: "Completed",
+                    message: None,
+                    started: Some(s),
+                    finished: Some(f),
+                    cid: Some(cid.clone()),
+                },
                 last: None,
                 ready: true,
                 restarts: 0,
@@ -1928,7 +2397,11 @@ impl B<'_> {
                 started: false,
             });
             let plan = self.body(c, s, f, Tail::Completed, &app);
-            p.logs.push(if node_down { LogPlan::Err(LogErr::Unreachable) } else { plan });
+            p.logs.push(if node_down {
+                LogPlan::Err(LogErr::Unreachable)
+            } else {
+                plan
+            });
             cursor = f + 1;
         }
 
@@ -1937,24 +2410,60 @@ impl B<'_> {
             let inv = self.pod_inv(ns, p, None);
             let node = p.node_name.clone().unwrap_or_default();
             let inst = self.scheduler_instance();
-            self.ev_new(ns, inv, "Scheduled", format!("Successfully assigned {}/{} to {}", ns.name, p.name, node), false, "default-scheduler", inst, "Binding", sched_t, None);
+            self.ev_new(
+                ns,
+                inv,
+                "Scheduled",
+                format!("Successfully assigned {}/{} to {}", ns.name, p.name, node),
+                false,
+                "default-scheduler",
+                inst,
+                "Binding",
+                sched_t,
+                None,
+            );
         }
         if let Some((kind_s, api, name, uid, comp)) = ctx.ctrl.clone() {
             if recent {
-                let inv = Inv { kind: kind_s, api, name, uid, ns: Some(ns.name.clone()), field: None };
+                let inv = Inv {
+                    kind: kind_s,
+                    api,
+                    name,
+                    uid,
+                    ns: Some(ns.name.clone()),
+                    field: None,
+                };
                 let msg = if kind_s == "StatefulSet" {
-                    format!("create Pod {} in StatefulSet {} successful", p.name, inv.name)
+                    format!(
+                        "create Pod {} in StatefulSet {} successful",
+                        p.name, inv.name
+                    )
                 } else {
                     format!("Created pod: {}", p.name)
                 };
-                self.ev(ns, inv, "SuccessfulCreate", msg, false, comp, None, t0, t0, 1);
+                self.ev(
+                    ns,
+                    inv,
+                    "SuccessfulCreate",
+                    msg,
+                    false,
+                    comp,
+                    None,
+                    t0,
+                    t0,
+                    1,
+                );
             }
         }
         if recent {
             // Normal kubelet events for the init containers that ran.
             let h = host(self, p);
             for (i, c) in tplc.init.iter().enumerate() {
-                if let Some(St::Terminated { started: Some(s), .. }) | Some(St::Running(s)) = p.init_st.get(i).map(|x| x.state.clone()) {
+                if let Some(St::Terminated {
+                    started: Some(s), ..
+                })
+                | Some(St::Running(s)) = p.init_st.get(i).map(|x| x.state.clone())
+                {
                     self.start_events(ns, p, c, "initContainers", s, h.clone());
                 }
             }
@@ -1967,11 +2476,23 @@ impl B<'_> {
         let mut all_terminated = ctx.job;
         for (i, c) in tplc.containers.iter().enumerate() {
             let s0 = cursor + self.rng.range(0, 3);
-            let is_target = i == target && !(init_fail.is_some());
+            let is_target = i == target && init_fail.is_none();
             let k = if is_target { kind } else { None };
             if !init_done || stuck_mount {
-                let reason = if stuck_mount && tplc.init.is_empty() { "ContainerCreating" } else { "PodInitializing" };
-                p.st.push(CStatus { state: St::Waiting(reason, None), last: None, ready: false, restarts: 0, image_id: false, cid: None, started: false });
+                let reason = if stuck_mount && tplc.init.is_empty() {
+                    "ContainerCreating"
+                } else {
+                    "PodInitializing"
+                };
+                p.st.push(CStatus {
+                    state: St::Waiting(reason, None),
+                    last: None,
+                    ready: false,
+                    restarts: 0,
+                    image_id: false,
+                    cid: None,
+                    started: false,
+                });
                 p.logs.push(LogPlan::Err(LogErr::Rejected));
                 unready.push(c.name.clone());
                 phase = "Pending";
@@ -1979,7 +2500,10 @@ impl B<'_> {
                 continue;
             }
             match k {
-                Some(FailureKind::CrashLoopBackOff { .. }) | Some(FailureKind::OomKilled { crash_looping: true }) => {
+                Some(FailureKind::CrashLoopBackOff { .. })
+                | Some(FailureKind::OomKilled {
+                    crash_looping: true,
+                }) => {
                     let exit_code = match k {
                         Some(FailureKind::CrashLoopBackOff { exit_code }) => exit_code,
                         _ => 137,
@@ -1991,11 +2515,28 @@ impl B<'_> {
                     };
                     let restarts = ((now - t0) / 300).clamp(3, 5000);
                     let fin = now - self.rng.range(10, 290);
-                    let st = fin - self.rng.range(2, 45);
+                    // A process that fails at startup dies within seconds; one that panics,
+                    // segfaults or runs out of memory has served traffic for a while.
+                    let ran = match tail {
+                        Tail::Crash(1) => self.rng.range(1, 8),
+                        Tail::Crash(2) if c.lang != Lang::Go => 0,
+                        _ => self.rng.range(20, 900),
+                    };
+                    let st = fin - ran;
                     let cid = self.cid();
                     p.st.push(CStatus {
-                        state: St::Waiting("CrashLoopBackOff", Some(self.backoff_msg(restarts, &c.name, p, &ns.name))),
-                        last: Some(St::Terminated { code, reason, message: None, started: Some(st), finished: Some(fin), cid: Some(cid.clone()) }),
+                        state: St::Waiting(
+                            "CrashLoopBackOff",
+                            Some(self.backoff_msg(restarts, &c.name, p, &ns.name)),
+                        ),
+                        last: Some(St::Terminated {
+                            code,
+                            reason,
+                            message: None,
+                            started: Some(st),
+                            finished: Some(fin),
+                            cid: Some(cid.clone()),
+                        }),
                         ready: false,
                         restarts,
                         image_id: true,
@@ -2005,24 +2546,50 @@ impl B<'_> {
                     let plan = self.body(c, st, fin, tail, &app);
                     p.logs.push(plan);
                     unready.push(c.name.clone());
-                    self.crashloop_events(ns, p, &c.name, &c.image, "containers", restarts, t0, st, code == 137 && reason == "Error" && c.liveness.is_some());
+                    self.crashloop_events(
+                        ns,
+                        p,
+                        &c.name,
+                        &c.image,
+                        "containers",
+                        restarts,
+                        t0,
+                        st,
+                        code == 137 && reason == "Error" && c.liveness.is_some(),
+                    );
                     let fk = match k {
-                        Some(FailureKind::OomKilled { .. }) => FailureKind::OomKilled { crash_looping: true },
+                        Some(FailureKind::OomKilled { .. }) => FailureKind::OomKilled {
+                            crash_looping: true,
+                        },
                         _ => FailureKind::CrashLoopBackOff { exit_code },
                     };
                     p.failure = Some((fk, Some(c.name.clone())));
                     all_terminated = false;
                 }
-                Some(FailureKind::OomKilled { crash_looping: false }) => {
+                Some(FailureKind::OomKilled {
+                    crash_looping: false,
+                }) => {
                     let restarts = self.rng.range(1, 9);
-                    let fin = now - self.rng.range(10 * MIN, 20 * HOUR).min(now - s0 - 60).max(60);
+                    let fin = now
+                        - self
+                            .rng
+                            .range(10 * MIN, 20 * HOUR)
+                            .min(now - s0 - 60)
+                            .max(60);
                     let st = (fin - self.rng.range(10 * MIN, 6 * HOUR)).max(s0);
                     let cid_old = self.cid();
                     let cid = self.cid();
                     let s = fin + self.rng.range(1, 20);
                     p.st.push(CStatus {
                         state: St::Running(s),
-                        last: Some(St::Terminated { code: 137, reason: "OOMKilled", message: None, started: Some(st), finished: Some(fin), cid: Some(cid_old) }),
+                        last: Some(St::Terminated {
+                            code: 137,
+                            reason: "OOMKilled",
+                            message: None,
+                            started: Some(st),
+                            finished: Some(fin),
+                            cid: Some(cid_old),
+                        }),
                         ready: true,
                         restarts,
                         image_id: true,
@@ -2031,17 +2598,33 @@ impl B<'_> {
                     });
                     let plan = self.body(c, s, now, Tail::None, &app);
                     p.logs.push(plan);
-                    p.failure = Some((FailureKind::OomKilled { crash_looping: false }, Some(c.name.clone())));
+                    p.failure = Some((
+                        FailureKind::OomKilled {
+                            crash_looping: false,
+                        },
+                        Some(c.name.clone()),
+                    ));
                     all_terminated = false;
                 }
                 Some(FailureKind::ImagePullBackOff) | Some(FailureKind::ErrImagePull) => {
                     let err = self.pull_error(&c.image);
                     let state = if k == Some(FailureKind::ImagePullBackOff) {
-                        St::Waiting("ImagePullBackOff", Some(format!("Back-off pulling image \"{}\"", c.image)))
+                        St::Waiting(
+                            "ImagePullBackOff",
+                            Some(format!("Back-off pulling image \"{}\"", c.image)),
+                        )
                     } else {
                         St::Waiting("ErrImagePull", Some(err.clone()))
                     };
-                    p.st.push(CStatus { state, last: None, ready: false, restarts: 0, image_id: false, cid: None, started: false });
+                    p.st.push(CStatus {
+                        state,
+                        last: None,
+                        ready: false,
+                        restarts: 0,
+                        image_id: false,
+                        cid: None,
+                        started: false,
+                    });
                     p.logs.push(LogPlan::Err(LogErr::Rejected));
                     unready.push(c.name.clone());
                     phase = "Pending";
@@ -2051,16 +2634,71 @@ impl B<'_> {
                     let last = now - self.rng.range(5, 240);
                     let inv = |b: &B, ns: &Ns, p: &Pod| b.pod_inv(ns, p, field.clone());
                     let i1 = inv(self, ns, p);
-                    self.ev(ns, i1, "Pulling", format!("Pulling image \"{}\"", c.image), false, "kubelet", h.clone(), t0 + 2, last, n);
+                    self.ev(
+                        ns,
+                        i1,
+                        "Pulling",
+                        format!("Pulling image \"{}\"", c.image),
+                        false,
+                        "kubelet",
+                        h.clone(),
+                        t0 + 2,
+                        last,
+                        n,
+                    );
                     let i2 = inv(self, ns, p);
-                    self.ev(ns, i2, "Failed", format!("Failed to pull image \"{}\": {}", c.image, err), true, "kubelet", h.clone(), t0 + 3, last, n);
+                    self.ev(
+                        ns,
+                        i2,
+                        "Failed",
+                        format!("Failed to pull image \"{}\": {}", c.image, err),
+                        true,
+                        "kubelet",
+                        h.clone(),
+                        t0 + 3,
+                        last,
+                        n,
+                    );
                     let i3 = inv(self, ns, p);
-                    self.ev(ns, i3, "Failed", "Error: ErrImagePull".into(), true, "kubelet", h.clone(), t0 + 3, last, n);
+                    self.ev(
+                        ns,
+                        i3,
+                        "Failed",
+                        "Error: ErrImagePull".into(),
+                        true,
+                        "kubelet",
+                        h.clone(),
+                        t0 + 3,
+                        last,
+                        n,
+                    );
                     let i4 = inv(self, ns, p);
                     let last_bo = now - self.rng.range(1, 60);
-                    self.ev(ns, i4, "BackOff", format!("Back-off pulling image \"{}\"", c.image), false, "kubelet", h.clone(), t0 + 4, last_bo, n * 4);
+                    self.ev(
+                        ns,
+                        i4,
+                        "BackOff",
+                        format!("Back-off pulling image \"{}\"", c.image),
+                        false,
+                        "kubelet",
+                        h.clone(),
+                        t0 + 4,
+                        last_bo,
+                        n * 4,
+                    );
                     let i5 = inv(self, ns, p);
-                    self.ev(ns, i5, "Failed", "Error: ImagePullBackOff".into(), true, "kubelet", h, t0 + 4, last_bo, n * 4);
+                    self.ev(
+                        ns,
+                        i5,
+                        "Failed",
+                        "Error: ImagePullBackOff".into(),
+                        true,
+                        "kubelet",
+                        h,
+                        t0 + 4,
+                        last_bo,
+                        n * 4,
+                    );
                     p.failure = Some((k.unwrap(), Some(c.name.clone())));
                     all_terminated = false;
                 }
@@ -2074,7 +2712,15 @@ impl B<'_> {
                         })
                         .unwrap_or_else(|| format!("{app}-credentials"));
                     let msg = format!("secret \"{secret}\" not found");
-                    p.st.push(CStatus { state: St::Waiting("CreateContainerConfigError", Some(msg.clone())), last: None, ready: false, restarts: 0, image_id: false, cid: None, started: false });
+                    p.st.push(CStatus {
+                        state: St::Waiting("CreateContainerConfigError", Some(msg.clone())),
+                        last: None,
+                        ready: false,
+                        restarts: 0,
+                        image_id: false,
+                        cid: None,
+                        started: false,
+                    });
                     p.logs.push(LogPlan::Err(LogErr::Rejected));
                     unready.push(c.name.clone());
                     phase = "Pending";
@@ -2083,15 +2729,48 @@ impl B<'_> {
                     let h = host(self, p);
                     let last = now - self.rng.range(5, 120);
                     let i1 = self.pod_inv(ns, p, field.clone());
-                    self.ev(ns, i1, "Pulled", format!("Container image \"{}\" already present on machine", c.image), false, "kubelet", h.clone(), t0 + 2, last, n);
+                    self.ev(
+                        ns,
+                        i1,
+                        "Pulled",
+                        format!("Container image \"{}\" already present on machine", c.image),
+                        false,
+                        "kubelet",
+                        h.clone(),
+                        t0 + 2,
+                        last,
+                        n,
+                    );
                     let i2 = self.pod_inv(ns, p, field);
-                    self.ev(ns, i2, "Failed", format!("Error: {msg}"), true, "kubelet", h, t0 + 2, last, n);
-                    p.failure = Some((FailureKind::CreateContainerConfigError, Some(c.name.clone())));
+                    self.ev(
+                        ns,
+                        i2,
+                        "Failed",
+                        format!("Error: {msg}"),
+                        true,
+                        "kubelet",
+                        h,
+                        t0 + 2,
+                        last,
+                        n,
+                    );
+                    p.failure = Some((
+                        FailureKind::CreateContainerConfigError,
+                        Some(c.name.clone()),
+                    ));
                     all_terminated = false;
                 }
                 Some(FailureKind::NotReady) if c.readiness.is_some() => {
                     let cid = self.cid();
-                    p.st.push(CStatus { state: St::Running(s0), last: None, ready: false, restarts: 0, image_id: true, cid: Some(cid), started: true });
+                    p.st.push(CStatus {
+                        state: St::Running(s0),
+                        last: None,
+                        ready: false,
+                        restarts: 0,
+                        image_id: true,
+                        cid: Some(cid),
+                        started: true,
+                    });
                     let plan = self.body(c, s0, now, Tail::DepDown, &app);
                     p.logs.push(plan);
                     unready.push(c.name.clone());
@@ -2102,7 +2781,10 @@ impl B<'_> {
                             let port = c.ports.first().map(|x| x.1).unwrap_or(8080);
                             format!("Readiness probe failed: Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused")
                         }
-                        (Handler::Http(..), 1) => "Readiness probe failed: HTTP probe failed with statuscode: 503".to_string(),
+                        (Handler::Http(..), 1) => {
+                            "Readiness probe failed: HTTP probe failed with statuscode: 503"
+                                .to_string()
+                        }
                         (Handler::Http(path, _), _) => {
                             let port = c.ports.first().map(|x| x.1).unwrap_or(8080);
                             format!("Readiness probe failed: Get \"http://{ip}:{port}{path}\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)")
@@ -2111,14 +2793,27 @@ impl B<'_> {
                             let port = c.ports.first().map(|x| x.1).unwrap_or(8080);
                             format!("Readiness probe failed: dial tcp {ip}:{port}: connect: connection refused")
                         }
-                        (Handler::Exec(_), _) | (Handler::HttpsHost(..), _) => "Readiness probe failed: command timed out".to_string(),
+                        (Handler::Exec(_), _) | (Handler::HttpsHost(..), _) => {
+                            "Readiness probe failed: command timed out".to_string()
+                        }
                     };
                     let n = ((now - s0) / probe.period.max(1) as i64).clamp(1, 20_000);
                     let field = Some(format!("spec.containers{{{}}}", c.name));
                     let h = host(self, p);
                     let inv = self.pod_inv(ns, p, field);
                     let last = now - self.rng.range(1, 20);
-                    self.ev(ns, inv, "Unhealthy", msg, true, "kubelet", h, s0 + probe.initial as i64, last, n);
+                    self.ev(
+                        ns,
+                        inv,
+                        "Unhealthy",
+                        msg,
+                        true,
+                        "kubelet",
+                        h,
+                        s0 + probe.initial as i64,
+                        last,
+                        n,
+                    );
                     p.failure = Some((FailureKind::NotReady, Some(c.name.clone())));
                     all_terminated = false;
                 }
@@ -2129,7 +2824,14 @@ impl B<'_> {
                         let f = s0 + self.rng.range(5, 900);
                         let f = f.min(now - 5);
                         p.st.push(CStatus {
-                            state: St::Terminated { code: 0, reason: "Completed", message: None, started: Some(s0), finished: Some(f), cid: Some(cid.clone()) },
+                            state: St::Terminated {
+                                code: 0,
+                                reason: "Completed",
+                                message: None,
+                                started: Some(s0),
+                                finished: Some(f),
+                                cid: Some(cid.clone()),
+                            },
                             last: None,
                             ready: false,
                             restarts: 0,
@@ -2138,7 +2840,11 @@ impl B<'_> {
                             started: false,
                         });
                         let plan = self.body(c, s0, f, Tail::Completed, &app);
-                        p.logs.push(if node_down { LogPlan::Err(LogErr::Unreachable) } else { plan });
+                        p.logs.push(if node_down {
+                            LogPlan::Err(LogErr::Unreachable)
+                        } else {
+                            plan
+                        });
                         if recent {
                             let h = host(self, p);
                             self.start_events(ns, p, c, "containers", s0, h);
@@ -2146,36 +2852,79 @@ impl B<'_> {
                         continue;
                     }
                     all_terminated = false;
-                    let (restarts, last, s) = if kind.is_none() && !ctx.static_pod && self.rng.chance(0.07) && now - s0 > 2 * HOUR {
+                    let (restarts, last, s) = if kind.is_none()
+                        && !ctx.static_pod
+                        && self.rng.chance(0.07)
+                        && now - s0 > 2 * HOUR
+                    {
                         let fin = s0 + self.rng.range(HOUR, (now - s0 - HOUR).max(HOUR + 1));
                         let fin = fin.min(now - HOUR);
-                        let (code, reason) = *self.rng.pick(&[(1, "Error"), (143, "Error"), (0, "Completed"), (2, "Error")]);
+                        let (code, reason) = *self.rng.pick(&[
+                            (1, "Error"),
+                            (143, "Error"),
+                            (0, "Completed"),
+                            (2, "Error"),
+                        ]);
                         let cid_old = self.cid();
                         (
                             self.rng.range(1, 2),
-                            Some(St::Terminated { code, reason, message: None, started: Some(s0), finished: Some(fin), cid: Some(cid_old) }),
+                            Some(St::Terminated {
+                                code,
+                                reason,
+                                message: None,
+                                started: Some(s0),
+                                finished: Some(fin),
+                                cid: Some(cid_old),
+                            }),
                             fin + self.rng.range(1, 15),
                         )
                     } else {
                         (0, None, s0)
                     };
                     // On a NotReady node the kubelet's last report (ready) stays in place.
-                    p.st.push(CStatus { state: St::Running(s), last, ready: true, restarts, image_id: true, cid: Some(cid), started: true });
+                    p.st.push(CStatus {
+                        state: St::Running(s),
+                        last,
+                        ready: true,
+                        restarts,
+                        image_id: true,
+                        cid: Some(cid),
+                        started: true,
+                    });
                     let plan = self.body(c, s, now, Tail::None, &app);
-                    p.logs.push(if node_down { LogPlan::Err(LogErr::Unreachable) } else { plan });
+                    p.logs.push(if node_down {
+                        LogPlan::Err(LogErr::Unreachable)
+                    } else {
+                        plan
+                    });
                     if recent && !ctx.static_pod {
                         let h = host(self, p);
                         self.start_events(ns, p, c, "containers", s, h);
                     }
                     // Benign readiness flaps on healthy pods: noise an analyzer must not
                     // mistake for a failure.
-                    if kind.is_none() && !node_down && c.readiness.is_some() && self.rng.chance(0.03) {
+                    if kind.is_none()
+                        && !node_down
+                        && c.readiness.is_some()
+                        && self.rng.chance(0.03)
+                    {
                         let field = Some(format!("spec.containers{{{}}}", c.name));
                         let h = host(self, p);
                         let inv = self.pod_inv(ns, p, field);
                         let t = now - self.rng.range(2 * MIN, 50 * MIN);
                         let (last, n) = (t + self.rng.range(0, 60), self.rng.range(1, 4));
-                        self.ev(ns, inv, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503".into(), true, "kubelet", h, t, last, n);
+                        self.ev(
+                            ns,
+                            inv,
+                            "Unhealthy",
+                            "Readiness probe failed: HTTP probe failed with statuscode: 503".into(),
+                            true,
+                            "kubelet",
+                            h,
+                            t,
+                            last,
+                            n,
+                        );
                     }
                 }
             }
@@ -2217,7 +2966,9 @@ impl B<'_> {
                 s.state = St::Terminated {
                     code: 137,
                     reason: "ContainerStatusUnknown",
-                    message: Some("The container could not be located when the pod was terminated".into()),
+                    message: Some(
+                        "The container could not be located when the pod was terminated".into(),
+                    ),
                     started: None,
                     finished: None,
                     cid: None,
@@ -2231,19 +2982,77 @@ impl B<'_> {
                 *l = LogPlan::Err(LogErr::Rejected);
             }
             p.conds = vec![
-                Cond { typ: "DisruptionTarget", status: "True", t: te, reason: Some("TerminationByKubelet"), message: Some(msg.clone()) },
-                Cond { typ: "PodReadyToStartContainers", status: "False", t: te, reason: None, message: None },
-                Cond { typ: "Initialized", status: "True", t: start, reason: None, message: None },
-                Cond { typ: "Ready", status: "False", t: te, reason: Some("PodFailed"), message: None },
-                Cond { typ: "ContainersReady", status: "False", t: te, reason: Some("PodFailed"), message: None },
-                Cond { typ: "PodScheduled", status: "True", t: sched_t, reason: None, message: None },
+                Cond {
+                    typ: "DisruptionTarget",
+                    status: "True",
+                    t: te,
+                    reason: Some("TerminationByKubelet"),
+                    message: Some(msg.clone()),
+                },
+                Cond {
+                    typ: "PodReadyToStartContainers",
+                    status: "False",
+                    t: te,
+                    reason: None,
+                    message: None,
+                },
+                Cond {
+                    typ: "Initialized",
+                    status: "True",
+                    t: start,
+                    reason: None,
+                    message: None,
+                },
+                Cond {
+                    typ: "Ready",
+                    status: "False",
+                    t: te,
+                    reason: Some("PodFailed"),
+                    message: None,
+                },
+                Cond {
+                    typ: "ContainersReady",
+                    status: "False",
+                    t: te,
+                    reason: Some("PodFailed"),
+                    message: None,
+                },
+                Cond {
+                    typ: "PodScheduled",
+                    status: "True",
+                    t: sched_t,
+                    reason: None,
+                    message: None,
+                },
             ];
             let h = host(self, p);
             let inv = self.pod_inv(ns, p, None);
-            self.ev(ns, inv, "Evicted", msg, true, "kubelet", h.clone(), te, te, 1);
+            self.ev(
+                ns,
+                inv,
+                "Evicted",
+                msg,
+                true,
+                "kubelet",
+                h.clone(),
+                te,
+                te,
+                1,
+            );
             for c in tplc.containers.iter() {
                 let inv = self.pod_inv(ns, p, Some(format!("spec.containers{{{}}}", c.name)));
-                self.ev(ns, inv, "Killing", format!("Stopping container {}", c.name), false, "kubelet", h.clone(), te + 1, te + 1, 1);
+                self.ev(
+                    ns,
+                    inv,
+                    "Killing",
+                    format!("Stopping container {}", c.name),
+                    false,
+                    "kubelet",
+                    h.clone(),
+                    te + 1,
+                    te + 1,
+                    1,
+                );
             }
             p.failure = Some((FailureKind::Evicted, None));
             return;
@@ -2255,35 +3064,123 @@ impl B<'_> {
             let h = host(self, p);
             let inv = self.pod_inv(ns, p, None);
             let last = now - self.rng.range(5, 120);
-            self.ev(ns, inv, "FailedMount", msg, true, "kubelet", h, t0 + 2, last, n);
+            self.ev(
+                ns,
+                inv,
+                "FailedMount",
+                msg,
+                true,
+                "kubelet",
+                h,
+                t0 + 2,
+                last,
+                n,
+            );
             p.ip = None;
             p.failure = Some((FailureKind::FailedMount, None));
             phase = "Pending";
         }
 
         let initialized = init_done && !stuck_mount;
+        let completed_job = ctx.job && all_terminated;
         let ready = unready.is_empty() && !all_terminated;
-        let sandbox = !stuck_mount && !(ctx.job && all_terminated);
+        let sandbox = !stuck_mount && !completed_job;
         let ready_t = cursor + 5;
-        p.phase = if ctx.job && all_terminated { "Succeeded" } else { phase };
+        p.phase = if completed_job { "Succeeded" } else { phase };
         let completed = p.phase == "Succeeded";
-        p.conds.push(Cond { typ: "PodReadyToStartContainers", status: if sandbox { "True" } else { "False" }, t: if completed { ready_t + 60 } else { start }, reason: None, message: None });
-        p.conds.push(if initialized {
-            Cond { typ: "Initialized", status: "True", t: cursor, reason: if completed { Some("PodCompleted") } else { None }, message: None }
-        } else {
-            let pending: Vec<String> = tplc.init.iter().enumerate().filter(|(i, _)| !matches!(p.init_st[*i].state, St::Terminated { code: 0, .. })).map(|(_, c)| c.name.clone()).collect();
-            Cond { typ: "Initialized", status: "False", t: start, reason: Some("ContainersNotInitialized"), message: Some(format!("containers with incomplete status: [{}]", pending.join(" "))) }
+        p.conds.push(Cond {
+            typ: "PodReadyToStartContainers",
+            status: if sandbox { "True" } else { "False" },
+            t: if completed { ready_t + 60 } else { start },
+            reason: None,
+            message: None,
         });
-        let unready_msg = if completed { None } else { Some(format!("containers with unready status: [{}]", if unready.is_empty() { cnames(&tplc.containers) } else { unready.join(" ") })) };
-        if ready {
-            p.conds.push(Cond { typ: "Ready", status: "True", t: ready_t, reason: None, message: None });
-            p.conds.push(Cond { typ: "ContainersReady", status: "True", t: ready_t, reason: None, message: None });
+        p.conds.push(if initialized {
+            Cond {
+                typ: "Initialized",
+                status: "True",
+                t: cursor,
+                reason: if completed {
+                    Some("PodCompleted")
+                } else {
+                    None
+                },
+                message: None,
+            }
         } else {
-            let reason = if completed { "PodCompleted" } else { "ContainersNotReady" };
-            p.conds.push(Cond { typ: "Ready", status: "False", t: start, reason: Some(reason), message: unready_msg.clone() });
-            p.conds.push(Cond { typ: "ContainersReady", status: "False", t: start, reason: Some(reason), message: unready_msg });
+            let pending: Vec<String> = tplc
+                .init
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !matches!(p.init_st[*i].state, St::Terminated { code: 0, .. }))
+                .map(|(_, c)| c.name.clone())
+                .collect();
+            Cond {
+                typ: "Initialized",
+                status: "False",
+                t: start,
+                reason: Some("ContainersNotInitialized"),
+                message: Some(format!(
+                    "containers with incomplete status: [{}]",
+                    pending.join(" ")
+                )),
+            }
+        });
+        let unready_msg = if completed {
+            None
+        } else {
+            Some(format!(
+                "containers with unready status: [{}]",
+                if unready.is_empty() {
+                    cnames(&tplc.containers)
+                } else {
+                    unready.join(" ")
+                }
+            ))
+        };
+        if ready {
+            p.conds.push(Cond {
+                typ: "Ready",
+                status: "True",
+                t: ready_t,
+                reason: None,
+                message: None,
+            });
+            p.conds.push(Cond {
+                typ: "ContainersReady",
+                status: "True",
+                t: ready_t,
+                reason: None,
+                message: None,
+            });
+        } else {
+            let reason = if completed {
+                "PodCompleted"
+            } else {
+                "ContainersNotReady"
+            };
+            p.conds.push(Cond {
+                typ: "Ready",
+                status: "False",
+                t: start,
+                reason: Some(reason),
+                message: unready_msg.clone(),
+            });
+            p.conds.push(Cond {
+                typ: "ContainersReady",
+                status: "False",
+                t: start,
+                reason: Some(reason),
+                message: unready_msg,
+            });
         }
-        p.conds.push(Cond { typ: "PodScheduled", status: "True", t: sched_t, reason: None, message: None });
+        p.conds.push(Cond {
+            typ: "PodScheduled",
+            status: "True",
+            t: sched_t,
+            reason: None,
+            message: None,
+        });
 
         if node_down && kind.is_none() {
             // The node controller marks the pod not ready; container statuses stay as the
@@ -2302,58 +3199,199 @@ impl B<'_> {
                     p.deletion = Some(del_req + p.tpl.grace);
                     p.failure = Some((FailureKind::StuckTerminating, None));
                     let inv = self.pod_inv(ns, p, None);
-                    self.ev(ns, inv, "TaintManagerEviction", format!("Marking for deletion Pod {}/{}", ns.name, p.name), false, "taint-eviction-controller", None, del_req, del_req, 1);
+                    self.ev(
+                        ns,
+                        inv,
+                        "TaintManagerEviction",
+                        format!("Marking for deletion Pod {}/{}", ns.name, p.name),
+                        false,
+                        "taint-eviction-controller",
+                        None,
+                        del_req,
+                        del_req,
+                        1,
+                    );
                 }
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn crashloop_events(&mut self, ns: &mut Ns, p: &Pod, c: &str, image: &str, list: &str, restarts: i64, t0: i64, last_start: i64, liveness_kill: bool) {
+    fn crashloop_events(
+        &mut self,
+        ns: &mut Ns,
+        p: &Pod,
+        c: &str,
+        image: &str,
+        list: &str,
+        restarts: i64,
+        t0: i64,
+        last_start: i64,
+        liveness_kill: bool,
+    ) {
         let field = Some(format!("spec.{list}{{{c}}}"));
         let h = p.node.map(|n| self.nodes[n].name.clone());
         let n = restarts + 1;
         let inv = self.pod_inv(ns, p, field.clone());
         let backoffs = restarts * self.rng.range(5, 22);
         let last = self.now - self.rng.range(1, 50);
-        self.ev(ns, inv, "BackOff", format!("Back-off restarting failed container {c} in pod {}_{}({})", p.name, ns.name, p.uid), true, "kubelet", h.clone(), t0 + 60, last, backoffs);
+        self.ev(
+            ns,
+            inv,
+            "BackOff",
+            format!(
+                "Back-off restarting failed container {c} in pod {}_{}({})",
+                p.name, ns.name, p.uid
+            ),
+            true,
+            "kubelet",
+            h.clone(),
+            t0 + 60,
+            last,
+            backoffs,
+        );
         let inv = self.pod_inv(ns, p, field.clone());
-        self.ev(ns, inv, "Pulled", format!("Container image \"{image}\" already present on machine"), false, "kubelet", h.clone(), t0 + 2, last_start, n);
+        self.ev(
+            ns,
+            inv,
+            "Pulled",
+            format!("Container image \"{image}\" already present on machine"),
+            false,
+            "kubelet",
+            h.clone(),
+            t0 + 2,
+            last_start,
+            n,
+        );
         let inv = self.pod_inv(ns, p, field.clone());
-        self.ev(ns, inv, "Created", format!("Created container: {c}"), false, "kubelet", h.clone(), t0 + 2, last_start, n);
+        self.ev(
+            ns,
+            inv,
+            "Created",
+            format!("Created container: {c}"),
+            false,
+            "kubelet",
+            h.clone(),
+            t0 + 2,
+            last_start,
+            n,
+        );
         let inv = self.pod_inv(ns, p, field.clone());
-        self.ev(ns, inv, "Started", format!("Started container {c}"), false, "kubelet", h.clone(), t0 + 3, last_start + 1, n);
+        self.ev(
+            ns,
+            inv,
+            "Started",
+            format!("Started container {c}"),
+            false,
+            "kubelet",
+            h.clone(),
+            t0 + 3,
+            last_start + 1,
+            n,
+        );
         if liveness_kill {
             let ip = p.ip.clone().unwrap_or_default();
             let inv = self.pod_inv(ns, p, field.clone());
             self.ev(ns, inv, "Unhealthy", format!("Liveness probe failed: Get \"http://{ip}:8080/healthz\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)"), true, "kubelet", h.clone(), t0 + 40, last_start + 30, n * 3);
             let inv = self.pod_inv(ns, p, field);
-            self.ev(ns, inv, "Killing", format!("Container {c} failed liveness probe, will be restarted"), false, "kubelet", h, t0 + 45, last_start + 35, n);
+            self.ev(
+                ns,
+                inv,
+                "Killing",
+                format!("Container {c} failed liveness probe, will be restarted"),
+                false,
+                "kubelet",
+                h,
+                t0 + 45,
+                last_start + 35,
+                n,
+            );
         }
     }
 
-    fn start_events(&mut self, ns: &mut Ns, p: &Pod, c: &CSpec, list: &str, s: i64, h: Option<String>) {
+    fn start_events(
+        &mut self,
+        ns: &mut Ns,
+        p: &Pod,
+        c: &CSpec,
+        list: &str,
+        s: i64,
+        h: Option<String>,
+    ) {
         let field = Some(format!("spec.{list}{{{}}}", c.name));
         if self.rng.chance(0.5) {
             let inv = self.pod_inv(ns, p, field.clone());
-            self.ev(ns, inv, "Pulled", format!("Container image \"{}\" already present on machine", c.image), false, "kubelet", h.clone(), s - 1, s - 1, 1);
+            self.ev(
+                ns,
+                inv,
+                "Pulled",
+                format!("Container image \"{}\" already present on machine", c.image),
+                false,
+                "kubelet",
+                h.clone(),
+                s - 1,
+                s - 1,
+                1,
+            );
         } else {
             let ms = self.rng.range(300, 9000);
             let size = (fnv1a(c.image.as_bytes()) % 400_000_000) + 5_000_000;
             let inv = self.pod_inv(ns, p, field.clone());
-            self.ev(ns, inv, "Pulling", format!("Pulling image \"{}\"", c.image), false, "kubelet", h.clone(), s - 2, s - 2, 1);
+            self.ev(
+                ns,
+                inv,
+                "Pulling",
+                format!("Pulling image \"{}\"", c.image),
+                false,
+                "kubelet",
+                h.clone(),
+                s - 2,
+                s - 2,
+                1,
+            );
             let inv = self.pod_inv(ns, p, field.clone());
             self.ev(ns, inv, "Pulled", format!("Successfully pulled image \"{}\" in {}.{:03}s ({}.{:03}s including waiting). Image size: {} bytes.", c.image, ms / 1000, ms % 1000, ms / 1000, ms % 1000 + 3, size), false, "kubelet", h.clone(), s - 1, s - 1, 1);
         }
         let inv = self.pod_inv(ns, p, field.clone());
-        self.ev(ns, inv, "Created", format!("Created container: {}", c.name), false, "kubelet", h.clone(), s, s, 1);
+        self.ev(
+            ns,
+            inv,
+            "Created",
+            format!("Created container: {}", c.name),
+            false,
+            "kubelet",
+            h.clone(),
+            s,
+            s,
+            1,
+        );
         let inv = self.pod_inv(ns, p, field);
-        self.ev(ns, inv, "Started", format!("Started container {}", c.name), false, "kubelet", h, s, s, 1);
+        self.ev(
+            ns,
+            inv,
+            "Started",
+            format!("Started container {}", c.name),
+            false,
+            "kubelet",
+            h,
+            s,
+            s,
+            1,
+        );
     }
 
     fn backoff_msg(&self, restarts: i64, c: &str, p: &Pod, ns: &str) -> String {
-        let secs = if restarts >= 5 { 300 } else { 10 << restarts.clamp(0, 4) };
-        format!("back-off {} restarting failed container={c} pod={}_{ns}({})", go_dur(secs), p.name, p.uid)
+        let secs = if restarts >= 5 {
+            300
+        } else {
+            10 << restarts.clamp(0, 4)
+        };
+        format!(
+            "back-off {} restarting failed container={c} pod={}_{ns}({})",
+            go_dur(secs),
+            p.name,
+            p.uid
+        )
     }
 
     fn pull_error(&mut self, image: &str) -> String {
@@ -2384,15 +3422,27 @@ impl B<'_> {
 
     fn unschedulable_message(&mut self, t: &Tpl) -> String {
         let n = self.nodes.len();
-        let cp = self.nodes.iter().filter(|x| x.cp && !x.untainted_cp).count();
-        let down = self.nodes.iter().filter(|x| x.problem == Some(NodeProblem::NotReady)).count();
+        let cp = self
+            .nodes
+            .iter()
+            .filter(|x| x.cp && !x.untainted_cp)
+            .count();
+        let down = self
+            .nodes
+            .iter()
+            .filter(|x| x.problem == Some(NodeProblem::NotReady))
+            .count();
         let rest = n - cp - down;
         let mut parts = vec![];
         if cp > 0 {
-            parts.push(format!("{cp} node(s) had untolerated taint {{node-role.kubernetes.io/control-plane: }}"));
+            parts.push(format!(
+                "{cp} node(s) had untolerated taint {{node-role.kubernetes.io/control-plane: }}"
+            ));
         }
         if down > 0 {
-            parts.push(format!("{down} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"));
+            parts.push(format!(
+                "{down} node(s) had untolerated taint {{node.kubernetes.io/unreachable: }}"
+            ));
         }
         let has_pvc = t.volumes.iter().any(|v| matches!(v, Vol::Pvc(..)));
         if has_pvc && self.rng.chance(0.5) {
@@ -2409,20 +3459,29 @@ impl B<'_> {
             format!("{rest} No preemption victims found for incoming pod")
         } else {
             if rest > 0 {
-                parts.push(format!("{rest} node(s) didn't match Pod's node affinity/selector"));
+                parts.push(format!(
+                    "{rest} node(s) didn't match Pod's node affinity/selector"
+                ));
             }
             format!("{rest} Preemption is not helpful for scheduling")
         };
         parts.sort();
         let mut pre = vec![];
         if cp + down > 0 {
-            pre.push(format!("{} Preemption is not helpful for scheduling", cp + down));
+            pre.push(format!(
+                "{} Preemption is not helpful for scheduling",
+                cp + down
+            ));
         }
         if rest > 0 {
             pre.push(preempt);
         }
         pre.sort();
-        format!("0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {}.", parts.join(", "), pre.join(", "))
+        format!(
+            "0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {}.",
+            parts.join(", "),
+            pre.join(", ")
+        )
     }
 }
 
@@ -2439,7 +3498,12 @@ impl B<'_> {
             let ns = &mut nss[k];
             let cps: Vec<usize> = self.nodes.iter().filter(|n| n.cp).map(|n| n.idx).collect();
             for &cpn in &cps {
-                for comp in ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] {
+                for comp in [
+                    "etcd",
+                    "kube-apiserver",
+                    "kube-controller-manager",
+                    "kube-scheduler",
+                ] {
                     if left == 0 {
                         break;
                     }
@@ -2454,10 +3518,17 @@ impl B<'_> {
                 "registry.k8s.io/kube-proxy:v1.32.2".to_string()
             };
             let mut c = cspec("kube-proxy", img, Lang::Klog, 2);
-            c.command = vec!["/usr/local/bin/kube-proxy".into(), "--config=/var/lib/kube-proxy/config.conf".into(), "--hostname-override=$(NODE_NAME)".into()];
+            c.command = vec![
+                "/usr/local/bin/kube-proxy".into(),
+                "--config=/var/lib/kube-proxy/config.conf".into(),
+                "--hostname-override=$(NODE_NAME)".into(),
+            ];
             c.env = vec![Env::Field("NODE_NAME", "spec.nodeName")];
             c.privileged = true;
-            c.req = Res { cpu: Some("100m"), mem: None };
+            c.req = Res {
+                cpu: Some("100m"),
+                mem: None,
+            };
             c.mounts = vec![
                 ("kube-proxy".into(), "/var/lib/kube-proxy".into(), false),
                 ("xtables-lock".into(), "/run/xtables.lock".into(), false),
@@ -2469,7 +3540,12 @@ impl B<'_> {
             t.sa = "kube-proxy".into();
             t.priority_class = Some("system-node-critical");
             t.priority = 2_000_001_000;
-            t.tolerations = vec![Tol { key: "", op: "Exists", effect: "", secs: None }];
+            t.tolerations = vec![Tol {
+                key: "",
+                op: "Exists",
+                effect: "",
+                secs: None,
+            }];
             t.node_selector = lv(&[("kubernetes.io/os", "linux")]);
             t.volumes = vec![
                 Vol::ConfigMap("kube-proxy".into(), "kube-proxy".into()),
@@ -2479,13 +3555,28 @@ impl B<'_> {
             self.infra_ds(ns, &mut left, "kube-proxy", t);
 
             // CNI
-            let mut i1 = cspec("upgrade-ipam", "docker.io/calico/cni:v3.28.2".into(), Lang::Calico, 1);
+            let mut i1 = cspec(
+                "upgrade-ipam",
+                "docker.io/calico/cni:v3.28.2".into(),
+                Lang::Calico,
+                1,
+            );
             i1.command = vec!["/opt/cni/bin/calico-ipam".into(), "-upgrade".into()];
             i1.privileged = true;
-            let mut i2 = cspec("install-cni", "docker.io/calico/cni:v3.28.2".into(), Lang::Calico, 1);
+            let mut i2 = cspec(
+                "install-cni",
+                "docker.io/calico/cni:v3.28.2".into(),
+                Lang::Calico,
+                1,
+            );
             i2.command = vec!["/opt/cni/bin/install".into()];
             i2.privileged = true;
-            let mut c = cspec("calico-node", "docker.io/calico/node:v3.28.2".into(), Lang::Calico, 0);
+            let mut c = cspec(
+                "calico-node",
+                "docker.io/calico/node:v3.28.2".into(),
+                Lang::Calico,
+                0,
+            );
             c.env = vec![
                 Env::Val("DATASTORE_TYPE", "kubernetes".into()),
                 Env::Field("NODENAME", "spec.nodeName"),
@@ -2495,10 +3586,36 @@ impl B<'_> {
                 Env::Val("FELIX_LOGSEVERITYSCREEN", "info".into()),
             ];
             c.privileged = true;
-            c.req = Res { cpu: Some("250m"), mem: None };
-            c.readiness = Some(Probe { h: Handler::Exec(vec!["/bin/calico-node".into(), "-felix-ready".into(), "-bird-ready".into()]), initial: 0, period: 10, timeout: 10, failure: 3 });
-            c.liveness = Some(Probe { h: Handler::Exec(vec!["/bin/calico-node".into(), "-felix-live".into(), "-bird-live".into()]), initial: 10, period: 10, timeout: 10, failure: 6 });
-            c.mounts = vec![("lib-modules".into(), "/lib/modules".into(), true), ("var-run-calico".into(), "/var/run/calico".into(), false)];
+            c.req = Res {
+                cpu: Some("250m"),
+                mem: None,
+            };
+            c.readiness = Some(Probe {
+                h: Handler::Exec(vec![
+                    "/bin/calico-node".into(),
+                    "-felix-ready".into(),
+                    "-bird-ready".into(),
+                ]),
+                initial: 0,
+                period: 10,
+                timeout: 10,
+                failure: 3,
+            });
+            c.liveness = Some(Probe {
+                h: Handler::Exec(vec![
+                    "/bin/calico-node".into(),
+                    "-felix-live".into(),
+                    "-bird-live".into(),
+                ]),
+                initial: 10,
+                period: 10,
+                timeout: 10,
+                failure: 6,
+            });
+            c.mounts = vec![
+                ("lib-modules".into(), "/lib/modules".into(), true),
+                ("var-run-calico".into(), "/var/run/calico".into(), false),
+            ];
             c.chatty = 1.2;
             let mut t = tpl(lv(&[("k8s-app", "calico-node")]), vec![c]);
             t.init = vec![i1, i2];
@@ -2507,22 +3624,52 @@ impl B<'_> {
             t.priority_class = Some("system-node-critical");
             t.priority = 2_000_001_000;
             t.grace = 0;
-            t.tolerations = vec![Tol { key: "", op: "Exists", effect: "", secs: None }];
+            t.tolerations = vec![Tol {
+                key: "",
+                op: "Exists",
+                effect: "",
+                secs: None,
+            }];
             t.node_selector = lv(&[("kubernetes.io/os", "linux")]);
             t.volumes = vec![
                 Vol::HostPath("lib-modules".into(), "/lib/modules", ""),
-                Vol::HostPath("var-run-calico".into(), "/var/run/calico", "DirectoryOrCreate"),
+                Vol::HostPath(
+                    "var-run-calico".into(),
+                    "/var/run/calico",
+                    "DirectoryOrCreate",
+                ),
             ];
             self.infra_ds(ns, &mut left, "calico-node", t);
 
             // CoreDNS
-            let mut c = cspec("coredns", "registry.k8s.io/coredns/coredns:v1.11.3".into(), Lang::CoreDns, 0);
+            let mut c = cspec(
+                "coredns",
+                "registry.k8s.io/coredns/coredns:v1.11.3".into(),
+                Lang::CoreDns,
+                0,
+            );
             c.args = vec!["-conf".into(), "/etc/coredns/Corefile".into()];
-            c.ports = vec![("dns", 53, "UDP"), ("dns-tcp", 53, "TCP"), ("metrics", 9153, "TCP")];
-            c.req = Res { cpu: Some("100m"), mem: Some("70Mi") };
-            c.lim = Res { cpu: None, mem: Some("170Mi") };
+            c.ports = vec![
+                ("dns", 53, "UDP"),
+                ("dns-tcp", 53, "TCP"),
+                ("metrics", 9153, "TCP"),
+            ];
+            c.req = Res {
+                cpu: Some("100m"),
+                mem: Some("70Mi"),
+            };
+            c.lim = Res {
+                cpu: None,
+                mem: Some("170Mi"),
+            };
             c.readiness = Some(http_probe("/ready", PortRef::Num(8181), 0, 10));
-            c.liveness = Some(Probe { h: Handler::Http("/health".into(), PortRef::Num(8080)), initial: 60, period: 10, timeout: 5, failure: 5 });
+            c.liveness = Some(Probe {
+                h: Handler::Http("/health".into(), PortRef::Num(8080)),
+                initial: 60,
+                period: 10,
+                timeout: 5,
+                failure: 5,
+            });
             c.mounts = vec![("config-volume".into(), "/etc/coredns".into(), true)];
             c.chatty = 1.5;
             let mut t = tpl(lv(&[("k8s-app", "kube-dns")]), vec![c]);
@@ -2530,27 +3677,94 @@ impl B<'_> {
             t.priority_class = Some("system-cluster-critical");
             t.priority = 2_000_000_000;
             t.volumes = vec![Vol::ConfigMap("config-volume".into(), "coredns".into())];
-            t.tolerations = vec![Tol { key: "CriticalAddonsOnly", op: "Exists", effect: "", secs: None }, Tol { key: "node-role.kubernetes.io/control-plane", op: "", effect: "NoSchedule", secs: None }];
+            t.tolerations = vec![
+                Tol {
+                    key: "CriticalAddonsOnly",
+                    op: "Exists",
+                    effect: "",
+                    secs: None,
+                },
+                Tol {
+                    key: "node-role.kubernetes.io/control-plane",
+                    op: "",
+                    effect: "NoSchedule",
+                    secs: None,
+                },
+            ];
             if self.infra_deploy(ns, &mut left, "coredns", 2, t, Allow::None) {
-                self.service(ns, "kube-dns", lv(&[("k8s-app", "kube-dns")]), vec![("dns", "UDP", 53, PortRef::Num(53), None), ("dns-tcp", "TCP", 53, PortRef::Num(53), None), ("metrics", "TCP", 9153, PortRef::Num(9153), None)], "ClusterIP", Some("10.96.0.10".into()), false);
+                self.service(
+                    ns,
+                    "kube-dns",
+                    lv(&[("k8s-app", "kube-dns")]),
+                    vec![
+                        ("dns", "UDP", 53, PortRef::Num(53), None),
+                        ("dns-tcp", "TCP", 53, PortRef::Num(53), None),
+                        ("metrics", "TCP", 9153, PortRef::Num(9153), None),
+                    ],
+                    "ClusterIP",
+                    Some("10.96.0.10".into()),
+                    false,
+                );
             }
 
-            let mut c = cspec("metrics-server", "registry.k8s.io/metrics-server/metrics-server:v0.7.2".into(), Lang::Klog, 0);
-            c.args = vec!["--cert-dir=/tmp".into(), "--secure-port=10250".into(), "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname".into(), "--kubelet-use-node-status-port".into(), "--metric-resolution=15s".into()];
+            let mut c = cspec(
+                "metrics-server",
+                "registry.k8s.io/metrics-server/metrics-server:v0.7.2".into(),
+                Lang::Klog,
+                0,
+            );
+            c.args = vec![
+                "--cert-dir=/tmp".into(),
+                "--secure-port=10250".into(),
+                "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname".into(),
+                "--kubelet-use-node-status-port".into(),
+                "--metric-resolution=15s".into(),
+            ];
             c.ports = vec![("https", 10250, "TCP")];
-            c.req = Res { cpu: Some("100m"), mem: Some("200Mi") };
-            c.readiness = Some(Probe { h: Handler::Http("/readyz".into(), PortRef::Name("https")), initial: 20, period: 10, timeout: 1, failure: 3 });
+            c.req = Res {
+                cpu: Some("100m"),
+                mem: Some("200Mi"),
+            };
+            c.readiness = Some(Probe {
+                h: Handler::Http("/readyz".into(), PortRef::Name("https")),
+                initial: 20,
+                period: 10,
+                timeout: 1,
+                failure: 3,
+            });
             c.non_root = true;
             let mut t = tpl(lv(&[("k8s-app", "metrics-server")]), vec![c]);
             t.sa = "metrics-server".into();
             t.priority_class = Some("system-cluster-critical");
             t.priority = 2_000_000_000;
             if self.infra_deploy(ns, &mut left, "metrics-server", 1, t, Allow::All) {
-                self.service(ns, "metrics-server", lv(&[("k8s-app", "metrics-server")]), vec![("https", "TCP", 443, PortRef::Name("https"), None)], "ClusterIP", None, false);
+                self.service(
+                    ns,
+                    "metrics-server",
+                    lv(&[("k8s-app", "metrics-server")]),
+                    vec![("https", "TCP", 443, PortRef::Name("https"), None)],
+                    "ClusterIP",
+                    None,
+                    false,
+                );
             }
-            let mut c = cspec("calico-kube-controllers", "docker.io/calico/kube-controllers:v3.28.2".into(), Lang::Calico, 2);
-            c.env = vec![Env::Val("ENABLED_CONTROLLERS", "node".into()), Env::Val("DATASTORE_TYPE", "kubernetes".into())];
-            c.readiness = Some(Probe { h: Handler::Exec(vec!["/usr/bin/check-status".into(), "-r".into()]), initial: 0, period: 10, timeout: 1, failure: 3 });
+            let mut c = cspec(
+                "calico-kube-controllers",
+                "docker.io/calico/kube-controllers:v3.28.2".into(),
+                Lang::Calico,
+                2,
+            );
+            c.env = vec![
+                Env::Val("ENABLED_CONTROLLERS", "node".into()),
+                Env::Val("DATASTORE_TYPE", "kubernetes".into()),
+            ];
+            c.readiness = Some(Probe {
+                h: Handler::Exec(vec!["/usr/bin/check-status".into(), "-r".into()]),
+                initial: 0,
+                period: 10,
+                timeout: 1,
+                failure: 3,
+            });
             c.chatty = 0.4;
             let mut t = tpl(lv(&[("k8s-app", "calico-kube-controllers")]), vec![c]);
             t.sa = "calico-kube-controllers".into();
@@ -2560,82 +3774,285 @@ impl B<'_> {
         }
         if let Some(k) = pos(nss, "monitoring") {
             let ns = &mut nss[k];
-            let mut c = cspec("node-exporter", "quay.io/prometheus/node-exporter:v1.8.2".into(), Lang::Go, 3);
-            c.args = vec!["--path.procfs=/host/proc".into(), "--path.sysfs=/host/sys".into(), "--path.rootfs=/host/root".into(), "--web.listen-address=0.0.0.0:9100".into()];
+            let mut c = cspec(
+                "node-exporter",
+                "quay.io/prometheus/node-exporter:v1.8.2".into(),
+                Lang::Go,
+                3,
+            );
+            c.args = vec![
+                "--path.procfs=/host/proc".into(),
+                "--path.sysfs=/host/sys".into(),
+                "--path.rootfs=/host/root".into(),
+                "--web.listen-address=0.0.0.0:9100".into(),
+            ];
             c.ports = vec![("metrics", 9100, "TCP")];
-            c.req = Res { cpu: Some("102m"), mem: Some("180Mi") };
-            c.lim = Res { cpu: Some("250m"), mem: Some("180Mi") };
+            c.req = Res {
+                cpu: Some("102m"),
+                mem: Some("180Mi"),
+            };
+            c.lim = Res {
+                cpu: Some("250m"),
+                mem: Some("180Mi"),
+            };
             c.chatty = 0.15;
-            c.mounts = vec![("proc".into(), "/host/proc".into(), true), ("sys".into(), "/host/sys".into(), true), ("root".into(), "/host/root".into(), true)];
-            let mut t = tpl(lv(&[("app.kubernetes.io/name", "node-exporter"), ("app.kubernetes.io/part-of", "kube-prometheus")]), vec![c]);
+            c.mounts = vec![
+                ("proc".into(), "/host/proc".into(), true),
+                ("sys".into(), "/host/sys".into(), true),
+                ("root".into(), "/host/root".into(), true),
+            ];
+            let mut t = tpl(
+                lv(&[
+                    ("app.kubernetes.io/name", "node-exporter"),
+                    ("app.kubernetes.io/part-of", "kube-prometheus"),
+                ]),
+                vec![c],
+            );
             t.host_network = true;
             t.sa = "node-exporter".into();
-            t.tolerations = vec![Tol { key: "", op: "Exists", effect: "", secs: None }];
-            t.volumes = vec![Vol::HostPath("proc".into(), "/proc", ""), Vol::HostPath("sys".into(), "/sys", ""), Vol::HostPath("root".into(), "/", "")];
+            t.tolerations = vec![Tol {
+                key: "",
+                op: "Exists",
+                effect: "",
+                secs: None,
+            }];
+            t.volumes = vec![
+                Vol::HostPath("proc".into(), "/proc", ""),
+                Vol::HostPath("sys".into(), "/sys", ""),
+                Vol::HostPath("root".into(), "/", ""),
+            ];
             if self.infra_ds(ns, &mut left, "node-exporter", t) {
-                self.service(ns, "node-exporter", lv(&[("app.kubernetes.io/name", "node-exporter")]), vec![("metrics", "TCP", 9100, PortRef::Name("metrics"), None)], "ClusterIP", Some("None".into()), false);
+                self.service(
+                    ns,
+                    "node-exporter",
+                    lv(&[("app.kubernetes.io/name", "node-exporter")]),
+                    vec![("metrics", "TCP", 9100, PortRef::Name("metrics"), None)],
+                    "ClusterIP",
+                    Some("None".into()),
+                    false,
+                );
             }
-            let mut c = cspec("prometheus", "quay.io/prometheus/prometheus:v2.54.1".into(), Lang::Go, 3);
-            c.args = vec!["--config.file=/etc/prometheus/config_out/prometheus.env.yaml".into(), "--storage.tsdb.path=/prometheus".into(), "--storage.tsdb.retention.time=15d".into(), "--web.enable-lifecycle".into()];
+            let mut c = cspec(
+                "prometheus",
+                "quay.io/prometheus/prometheus:v2.54.1".into(),
+                Lang::Go,
+                3,
+            );
+            c.args = vec![
+                "--config.file=/etc/prometheus/config_out/prometheus.env.yaml".into(),
+                "--storage.tsdb.path=/prometheus".into(),
+                "--storage.tsdb.retention.time=15d".into(),
+                "--web.enable-lifecycle".into(),
+            ];
             c.ports = vec![("web", 9090, "TCP")];
-            c.req = Res { cpu: Some("500m"), mem: Some("2Gi") };
-            c.lim = Res { cpu: None, mem: Some("4Gi") };
-            c.readiness = Some(Probe { h: Handler::Http("/-/ready".into(), PortRef::Name("web")), initial: 0, period: 5, timeout: 3, failure: 3 });
+            c.req = Res {
+                cpu: Some("500m"),
+                mem: Some("2Gi"),
+            };
+            c.lim = Res {
+                cpu: None,
+                mem: Some("4Gi"),
+            };
+            c.readiness = Some(Probe {
+                h: Handler::Http("/-/ready".into(), PortRef::Name("web")),
+                initial: 0,
+                period: 5,
+                timeout: 3,
+                failure: 3,
+            });
             c.mounts = vec![("prometheus-k8s-db".into(), "/prometheus".into(), false)];
             c.chatty = 1.3;
-            let mut r = cspec("config-reloader", "quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1".into(), Lang::Go, 3);
-            r.args = vec!["--listen-address=:8080".into(), "--reload-url=http://localhost:9090/-/reload".into()];
-            r.req = Res { cpu: Some("10m"), mem: Some("50Mi") };
-            r.lim = Res { cpu: Some("10m"), mem: Some("50Mi") };
+            let mut r = cspec(
+                "config-reloader",
+                "quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1".into(),
+                Lang::Go,
+                3,
+            );
+            r.args = vec![
+                "--listen-address=:8080".into(),
+                "--reload-url=http://localhost:9090/-/reload".into(),
+            ];
+            r.req = Res {
+                cpu: Some("10m"),
+                mem: Some("50Mi"),
+            };
+            r.lim = Res {
+                cpu: Some("10m"),
+                mem: Some("50Mi"),
+            };
             r.chatty = 0.1;
-            let mut t = tpl(lv(&[("app.kubernetes.io/name", "prometheus"), ("app.kubernetes.io/instance", "k8s")]), vec![c, r]);
+            let mut t = tpl(
+                lv(&[
+                    ("app.kubernetes.io/name", "prometheus"),
+                    ("app.kubernetes.io/instance", "k8s"),
+                ]),
+                vec![c, r],
+            );
             t.sa = "prometheus-k8s".into();
             t.volumes = vec![Vol::Pvc("prometheus-k8s-db".into(), String::new())];
-            t.annotations = vec![("kubectl.kubernetes.io/default-container".into(), "prometheus".into())];
+            t.annotations = vec![(
+                "kubectl.kubernetes.io/default-container".into(),
+                "prometheus".into(),
+            )];
             self.infra_sts(ns, &mut left, "prometheus-k8s", 2, t);
-            let mut c = cspec("grafana", "docker.io/grafana/grafana:11.2.2".into(), Lang::Go, 2);
+            let mut c = cspec(
+                "grafana",
+                "docker.io/grafana/grafana:11.2.2".into(),
+                Lang::Go,
+                2,
+            );
             c.ports = vec![("http", 3000, "TCP")];
             c.readiness = Some(http_probe("/api/health", PortRef::Name("http"), 0, 10));
-            c.req = Res { cpu: Some("100m"), mem: Some("100Mi") };
-            c.lim = Res { cpu: Some("200m"), mem: Some("200Mi") };
+            c.req = Res {
+                cpu: Some("100m"),
+                mem: Some("100Mi"),
+            };
+            c.lim = Res {
+                cpu: Some("200m"),
+                mem: Some("200Mi"),
+            };
             let t = tpl(lv(&[("app.kubernetes.io/name", "grafana")]), vec![c]);
             if self.infra_deploy(ns, &mut left, "grafana", 1, t, Allow::All) {
-                self.service(ns, "grafana", lv(&[("app.kubernetes.io/name", "grafana")]), vec![("http", "TCP", 3000, PortRef::Name("http"), None)], "ClusterIP", None, false);
+                self.service(
+                    ns,
+                    "grafana",
+                    lv(&[("app.kubernetes.io/name", "grafana")]),
+                    vec![("http", "TCP", 3000, PortRef::Name("http"), None)],
+                    "ClusterIP",
+                    None,
+                    false,
+                );
             }
-            let mut c = cspec("kube-state-metrics", "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0".into(), Lang::Klog, 0);
+            let mut c = cspec(
+                "kube-state-metrics",
+                "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0".into(),
+                Lang::Klog,
+                0,
+            );
             c.args = vec!["--host=127.0.0.1".into(), "--port=8081".into()];
-            c.req = Res { cpu: Some("10m"), mem: Some("190Mi") };
-            c.lim = Res { cpu: Some("100m"), mem: Some("250Mi") };
+            c.req = Res {
+                cpu: Some("10m"),
+                mem: Some("190Mi"),
+            };
+            c.lim = Res {
+                cpu: Some("100m"),
+                mem: Some("250Mi"),
+            };
             c.chatty = 0.4;
-            let t = tpl(lv(&[("app.kubernetes.io/name", "kube-state-metrics")]), vec![c]);
+            let t = tpl(
+                lv(&[("app.kubernetes.io/name", "kube-state-metrics")]),
+                vec![c],
+            );
             self.infra_deploy(ns, &mut left, "kube-state-metrics", 1, t, Allow::All);
         }
         if let Some(k) = pos(nss, "ingress-nginx") {
             let ns = &mut nss[k];
-            let mut c = cspec("controller", "registry.k8s.io/ingress-nginx/controller:v1.11.3".into(), Lang::Klog, 5);
-            c.args = vec!["/nginx-ingress-controller".into(), "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(), "--election-id=ingress-nginx-leader".into(), "--controller-class=k8s.io/ingress-nginx".into(), "--ingress-class=nginx".into()];
-            c.env = vec![Env::Field("POD_NAME", "metadata.name"), Env::Field("POD_NAMESPACE", "metadata.namespace"), Env::Val("LD_PRELOAD", "/usr/local/lib/libmimalloc.so".into())];
-            c.ports = vec![("http", 80, "TCP"), ("https", 443, "TCP"), ("webhook", 8443, "TCP")];
-            c.req = Res { cpu: Some("100m"), mem: Some("90Mi") };
+            let mut c = cspec(
+                "controller",
+                "registry.k8s.io/ingress-nginx/controller:v1.11.3".into(),
+                Lang::Klog,
+                5,
+            );
+            c.args = vec![
+                "/nginx-ingress-controller".into(),
+                "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller".into(),
+                "--election-id=ingress-nginx-leader".into(),
+                "--controller-class=k8s.io/ingress-nginx".into(),
+                "--ingress-class=nginx".into(),
+            ];
+            c.env = vec![
+                Env::Field("POD_NAME", "metadata.name"),
+                Env::Field("POD_NAMESPACE", "metadata.namespace"),
+                Env::Val("LD_PRELOAD", "/usr/local/lib/libmimalloc.so".into()),
+            ];
+            c.ports = vec![
+                ("http", 80, "TCP"),
+                ("https", 443, "TCP"),
+                ("webhook", 8443, "TCP"),
+            ];
+            c.req = Res {
+                cpu: Some("100m"),
+                mem: Some("90Mi"),
+            };
             c.readiness = Some(http_probe("/healthz", PortRef::Num(10254), 10, 10));
-            c.liveness = Some(Probe { h: Handler::Http("/healthz".into(), PortRef::Num(10254)), initial: 10, period: 10, timeout: 1, failure: 5 });
+            c.liveness = Some(Probe {
+                h: Handler::Http("/healthz".into(), PortRef::Num(10254)),
+                initial: 10,
+                period: 10,
+                timeout: 1,
+                failure: 5,
+            });
             c.chatty = 4.0;
-            let mut t = tpl(lv(&[("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller")]), vec![c]);
+            let mut t = tpl(
+                lv(&[
+                    ("app.kubernetes.io/name", "ingress-nginx"),
+                    ("app.kubernetes.io/component", "controller"),
+                ]),
+                vec![c],
+            );
             t.sa = "ingress-nginx".into();
             t.node_selector = lv(&[("kubernetes.io/os", "linux")]);
             if self.infra_deploy(ns, &mut left, "ingress-nginx-controller", 2, t, Allow::All) {
-                let sel = lv(&[("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "controller")]);
-                self.service(ns, "ingress-nginx-controller", sel.clone(), vec![("http", "TCP", 80, PortRef::Name("http"), Some(31080)), ("https", "TCP", 443, PortRef::Name("https"), Some(31443))], "LoadBalancer", None, false);
-                self.service(ns, "ingress-nginx-controller-admission", sel, vec![("https-webhook", "TCP", 443, PortRef::Name("webhook"), None)], "ClusterIP", None, false);
+                let sel = lv(&[
+                    ("app.kubernetes.io/name", "ingress-nginx"),
+                    ("app.kubernetes.io/component", "controller"),
+                ]);
+                self.service(
+                    ns,
+                    "ingress-nginx-controller",
+                    sel.clone(),
+                    vec![
+                        ("http", "TCP", 80, PortRef::Name("http"), Some(31080)),
+                        ("https", "TCP", 443, PortRef::Name("https"), Some(31443)),
+                    ],
+                    "LoadBalancer",
+                    None,
+                    false,
+                );
+                self.service(
+                    ns,
+                    "ingress-nginx-controller-admission",
+                    sel,
+                    vec![("https-webhook", "TCP", 443, PortRef::Name("webhook"), None)],
+                    "ClusterIP",
+                    None,
+                    false,
+                );
             }
-            for job in ["ingress-nginx-admission-create", "ingress-nginx-admission-patch"] {
+            for job in [
+                "ingress-nginx-admission-create",
+                "ingress-nginx-admission-patch",
+            ] {
                 if left == 0 {
                     break;
                 }
-                let mut c = cspec(if job.ends_with("create") { "create" } else { "patch" }, "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4".into(), Lang::Go, 0);
-                c.args = vec![if job.ends_with("create") { "create".into() } else { "patch".into() }, "--namespace=$(POD_NAMESPACE)".into(), "--secret-name=ingress-nginx-admission".into()];
+                let mut c = cspec(
+                    if job.ends_with("create") {
+                        "create"
+                    } else {
+                        "patch"
+                    },
+                    "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.4.4".into(),
+                    Lang::Go,
+                    0,
+                );
+                c.args = vec![
+                    if job.ends_with("create") {
+                        "create".into()
+                    } else {
+                        "patch".into()
+                    },
+                    "--namespace=$(POD_NAMESPACE)".into(),
+                    "--secret-name=ingress-nginx-admission".into(),
+                ];
                 c.chatty = 0.05;
-                let mut t = tpl(lv(&[("app.kubernetes.io/name", "ingress-nginx"), ("app.kubernetes.io/component", "admission-webhook")]), vec![c]);
+                let mut t = tpl(
+                    lv(&[
+                        ("app.kubernetes.io/name", "ingress-nginx"),
+                        ("app.kubernetes.io/component", "admission-webhook"),
+                    ]),
+                    vec![c],
+                );
                 t.restart_policy = "OnFailure";
                 t.sa = "ingress-nginx-admission".into();
                 let created = self.now - self.rng.range(20 * DAY, 200 * DAY);
@@ -2646,36 +4063,108 @@ impl B<'_> {
         if let Some(k) = pos(nss, "cert-manager") {
             let ns = &mut nss[k];
             for (name, img) in [
-                ("cert-manager", "quay.io/jetstack/cert-manager-controller:v1.16.1"),
-                ("cert-manager-cainjector", "quay.io/jetstack/cert-manager-cainjector:v1.16.1"),
-                ("cert-manager-webhook", "quay.io/jetstack/cert-manager-webhook:v1.16.1"),
+                (
+                    "cert-manager",
+                    "quay.io/jetstack/cert-manager-controller:v1.16.1",
+                ),
+                (
+                    "cert-manager-cainjector",
+                    "quay.io/jetstack/cert-manager-cainjector:v1.16.1",
+                ),
+                (
+                    "cert-manager-webhook",
+                    "quay.io/jetstack/cert-manager-webhook:v1.16.1",
+                ),
             ] {
-                let cname = name.strip_prefix("cert-manager-").unwrap_or("cert-manager-controller");
+                let cname = name
+                    .strip_prefix("cert-manager-")
+                    .unwrap_or("cert-manager-controller");
                 let mut c = cspec(cname, img.into(), Lang::Klog, 0);
-                c.args = vec!["--v=2".into(), "--leader-election-namespace=kube-system".into()];
+                c.args = vec![
+                    "--v=2".into(),
+                    "--leader-election-namespace=kube-system".into(),
+                ];
                 c.env = vec![Env::Field("POD_NAMESPACE", "metadata.namespace")];
                 c.non_root = true;
                 c.chatty = if name == "cert-manager" { 0.8 } else { 0.2 };
-                let mut t = tpl(lv(&[("app.kubernetes.io/name", if name == "cert-manager" { "cert-manager" } else { cname }), ("app.kubernetes.io/instance", "cert-manager")]), vec![c]);
+                let mut t = tpl(
+                    lv(&[
+                        (
+                            "app.kubernetes.io/name",
+                            if name == "cert-manager" {
+                                "cert-manager"
+                            } else {
+                                cname
+                            },
+                        ),
+                        ("app.kubernetes.io/instance", "cert-manager"),
+                    ]),
+                    vec![c],
+                );
                 t.sa = name.into();
                 t.run_as_non_root = true;
-                if self.infra_deploy(ns, &mut left, name, 1, t, Allow::All) && name != "cert-manager-cainjector" {
-                    let sel = lv(&[("app.kubernetes.io/name", if name == "cert-manager" { "cert-manager" } else { cname })]);
-                    self.service(ns, name, sel, vec![("tcp-prometheus-servicemonitor", "TCP", 9402, PortRef::Num(9402), None)], "ClusterIP", None, false);
+                if self.infra_deploy(ns, &mut left, name, 1, t, Allow::All)
+                    && name != "cert-manager-cainjector"
+                {
+                    let sel = lv(&[(
+                        "app.kubernetes.io/name",
+                        if name == "cert-manager" {
+                            "cert-manager"
+                        } else {
+                            cname
+                        },
+                    )]);
+                    self.service(
+                        ns,
+                        name,
+                        sel,
+                        vec![(
+                            "tcp-prometheus-servicemonitor",
+                            "TCP",
+                            9402,
+                            PortRef::Num(9402),
+                            None,
+                        )],
+                        "ClusterIP",
+                        None,
+                        false,
+                    );
                 }
             }
         }
         if let Some(k) = pos(nss, "logging") {
             let ns = &mut nss[k];
-            let mut c = cspec("fluent-bit", "cr.fluentbit.io/fluent/fluent-bit:3.1.9".into(), Lang::FluentBit, 0);
+            let mut c = cspec(
+                "fluent-bit",
+                "cr.fluentbit.io/fluent/fluent-bit:3.1.9".into(),
+                Lang::FluentBit,
+                0,
+            );
             c.ports = vec![("http", 2020, "TCP")];
-            c.req = Res { cpu: Some("100m"), mem: Some("128Mi") };
-            c.lim = Res { cpu: None, mem: Some("256Mi") };
-            c.mounts = vec![("varlog".into(), "/var/log".into(), false), ("config".into(), "/fluent-bit/etc/conf".into(), true)];
+            c.req = Res {
+                cpu: Some("100m"),
+                mem: Some("128Mi"),
+            };
+            c.lim = Res {
+                cpu: None,
+                mem: Some("256Mi"),
+            };
+            c.mounts = vec![
+                ("varlog".into(), "/var/log".into(), false),
+                ("config".into(), "/fluent-bit/etc/conf".into(), true),
+            ];
             let mut t = tpl(lv(&[("app.kubernetes.io/name", "fluent-bit")]), vec![c]);
             t.sa = "fluent-bit".into();
-            t.tolerations = vec![Tol { key: "", op: "Exists", effect: "", secs: None }];
-            t.volumes = vec![Vol::HostPath("varlog".into(), "/var/log", ""), Vol::ConfigMap("config".into(), "fluent-bit".into())];
+            t.tolerations = vec![Tol {
+                key: "",
+                op: "Exists",
+                effect: "",
+                secs: None,
+            }];
+            t.volumes = vec![
+                Vol::HostPath("varlog".into(), "/var/log", ""),
+                Vol::ConfigMap("config".into(), "fluent-bit".into()),
+            ];
             self.infra_ds(ns, &mut left, "fluent-bit", t);
         }
     }
@@ -2690,7 +4179,15 @@ impl B<'_> {
         true
     }
 
-    fn infra_deploy(&mut self, ns: &mut Ns, left: &mut usize, name: &str, replicas: usize, t: Tpl, allow: Allow) -> bool {
+    fn infra_deploy(
+        &mut self,
+        ns: &mut Ns,
+        left: &mut usize,
+        name: &str,
+        replicas: usize,
+        t: Tpl,
+        allow: Allow,
+    ) -> bool {
         let r = replicas.min(*left).min(self.remaining);
         if r == 0 {
             return false;
@@ -2708,72 +4205,206 @@ impl B<'_> {
         }
         self.statefulset_with(ns, name, t, r, Allow::None);
         *left -= r;
-        self.service(ns, name, vec![t_first_label(&ns.pods.last().unwrap().tpl)], vec![("web", "TCP", 9090, PortRef::Name("web"), None)], "ClusterIP", None, false);
+        self.service(
+            ns,
+            name,
+            vec![t_first_label(&ns.pods.last().unwrap().tpl)],
+            vec![("web", "TCP", 9090, PortRef::Name("web"), None)],
+            "ClusterIP",
+            None,
+            false,
+        );
     }
 
     fn static_pod(&mut self, ns: &mut Ns, node: usize, comp: &str) {
         let nd = &self.nodes[node];
         let (ip, nname, ncreated) = (nd.ip.clone(), nd.name.clone(), nd.created);
         let (img, lang, variant, chatty) = match comp {
-            "etcd" => ("registry.k8s.io/etcd:3.5.16-0".to_string(), Lang::Etcd, 0, 2.0),
-            "kube-apiserver" => ("registry.k8s.io/kube-apiserver:v1.32.2".to_string(), Lang::Klog, 1, 5.0),
-            "kube-controller-manager" => ("registry.k8s.io/kube-controller-manager:v1.32.2".to_string(), Lang::Klog, 4, 2.0),
-            _ => ("registry.k8s.io/kube-scheduler:v1.32.2".to_string(), Lang::Klog, 3, 1.0),
+            "etcd" => (
+                "registry.k8s.io/etcd:3.5.16-0".to_string(),
+                Lang::Etcd,
+                0,
+                2.0,
+            ),
+            "kube-apiserver" => (
+                "registry.k8s.io/kube-apiserver:v1.32.2".to_string(),
+                Lang::Klog,
+                1,
+                5.0,
+            ),
+            "kube-controller-manager" => (
+                "registry.k8s.io/kube-controller-manager:v1.32.2".to_string(),
+                Lang::Klog,
+                4,
+                2.0,
+            ),
+            _ => (
+                "registry.k8s.io/kube-scheduler:v1.32.2".to_string(),
+                Lang::Klog,
+                3,
+                1.0,
+            ),
         };
         let mut c = cspec(comp, img, lang, variant);
         c.chatty = chatty;
         c.command = match comp {
-            "etcd" => vec!["etcd".into(), format!("--advertise-client-urls=https://{ip}:2379"), "--cert-file=/etc/kubernetes/pki/etcd/server.crt".into(), "--data-dir=/var/lib/etcd".into(), format!("--name={nname}"), "--snapshot-count=10000".into()],
-            "kube-apiserver" => vec!["kube-apiserver".into(), format!("--advertise-address={ip}"), "--allow-privileged=true".into(), "--authorization-mode=Node,RBAC".into(), "--enable-admission-plugins=NodeRestriction".into(), "--etcd-servers=https://127.0.0.1:2379".into(), "--secure-port=6443".into(), "--service-cluster-ip-range=10.96.0.0/12".into()],
-            "kube-controller-manager" => vec!["kube-controller-manager".into(), "--allocate-node-cidrs=true".into(), "--cluster-cidr=10.244.0.0/16".into(), "--leader-elect=true".into(), "--use-service-account-credentials=true".into()],
-            _ => vec!["kube-scheduler".into(), "--authentication-kubeconfig=/etc/kubernetes/scheduler.conf".into(), "--bind-address=127.0.0.1".into(), "--leader-elect=true".into()],
+            "etcd" => vec![
+                "etcd".into(),
+                format!("--advertise-client-urls=https://{ip}:2379"),
+                "--cert-file=/etc/kubernetes/pki/etcd/server.crt".into(),
+                "--data-dir=/var/lib/etcd".into(),
+                format!("--name={nname}"),
+                "--snapshot-count=10000".into(),
+            ],
+            "kube-apiserver" => vec![
+                "kube-apiserver".into(),
+                format!("--advertise-address={ip}"),
+                "--allow-privileged=true".into(),
+                "--authorization-mode=Node,RBAC".into(),
+                "--enable-admission-plugins=NodeRestriction".into(),
+                "--etcd-servers=https://127.0.0.1:2379".into(),
+                "--secure-port=6443".into(),
+                "--service-cluster-ip-range=10.96.0.0/12".into(),
+            ],
+            "kube-controller-manager" => vec![
+                "kube-controller-manager".into(),
+                "--allocate-node-cidrs=true".into(),
+                "--cluster-cidr=10.244.0.0/16".into(),
+                "--leader-elect=true".into(),
+                "--use-service-account-credentials=true".into(),
+            ],
+            _ => vec![
+                "kube-scheduler".into(),
+                "--authentication-kubeconfig=/etc/kubernetes/scheduler.conf".into(),
+                "--bind-address=127.0.0.1".into(),
+                "--leader-elect=true".into(),
+            ],
         };
-        c.req = Res { cpu: Some(match comp { "kube-apiserver" => "250m", "kube-controller-manager" => "200m", _ => "100m" }), mem: if comp == "etcd" { Some("100Mi") } else { None } };
+        c.req = Res {
+            cpu: Some(match comp {
+                "kube-apiserver" => "250m",
+                "kube-controller-manager" => "200m",
+                _ => "100m",
+            }),
+            mem: if comp == "etcd" { Some("100Mi") } else { None },
+        };
         let (lpath, lport, https) = match comp {
             "etcd" => ("/livez", 2381u16, false),
             "kube-apiserver" => ("/livez", 6443, true),
             "kube-controller-manager" => ("/healthz", 10257, true),
             _ => ("/healthz", 10259, true),
         };
-        let host = if comp == "kube-apiserver" { ip.clone() } else { "127.0.0.1".to_string() };
-        c.liveness = Some(Probe { h: Handler::HttpsHost(lpath.into(), lport, host.clone(), https), initial: 10, period: 10, timeout: 15, failure: 8 });
+        let host = if comp == "kube-apiserver" {
+            ip.clone()
+        } else {
+            "127.0.0.1".to_string()
+        };
+        c.liveness = Some(Probe {
+            h: Handler::HttpsHost(lpath.into(), lport, host.clone(), https),
+            initial: 10,
+            period: 10,
+            timeout: 15,
+            failure: 8,
+        });
         if comp != "kube-controller-manager" {
-            c.readiness = Some(Probe { h: Handler::HttpsHost(if comp == "etcd" { "/readyz".into() } else { "/readyz".into() }, lport, host, https), initial: 0, period: 1, timeout: 15, failure: 3 });
+            c.readiness = Some(Probe {
+                h: Handler::HttpsHost("/readyz".into(), lport, host, https),
+                initial: 0,
+                period: 1,
+                timeout: 15,
+                failure: 3,
+            });
         }
         c.mounts = match comp {
-            "etcd" => vec![("etcd-certs".into(), "/etc/kubernetes/pki/etcd".into(), false), ("etcd-data".into(), "/var/lib/etcd".into(), false)],
-            _ => vec![("k8s-certs".into(), "/etc/kubernetes/pki".into(), true), ("ca-certs".into(), "/etc/ssl/certs".into(), true)],
+            "etcd" => vec![
+                (
+                    "etcd-certs".into(),
+                    "/etc/kubernetes/pki/etcd".into(),
+                    false,
+                ),
+                ("etcd-data".into(), "/var/lib/etcd".into(), false),
+            ],
+            _ => vec![
+                ("k8s-certs".into(), "/etc/kubernetes/pki".into(), true),
+                ("ca-certs".into(), "/etc/ssl/certs".into(), true),
+            ],
         };
-        let mut t = tpl(lv(&[("component", comp), ("tier", "control-plane")]), vec![c]);
+        let mut t = tpl(
+            lv(&[("component", comp), ("tier", "control-plane")]),
+            vec![c],
+        );
         t.host_network = true;
         t.priority_class = Some("system-node-critical");
         t.priority = 2_000_001_000;
         t.sa = String::new();
-        t.tolerations = vec![Tol { key: "", op: "Exists", effect: "NoExecute", secs: None }];
+        t.tolerations = vec![Tol {
+            key: "",
+            op: "Exists",
+            effect: "NoExecute",
+            secs: None,
+        }];
         t.volumes = match comp {
-            "etcd" => vec![Vol::HostPath("etcd-certs".into(), "/etc/kubernetes/pki/etcd", "DirectoryOrCreate"), Vol::HostPath("etcd-data".into(), "/var/lib/etcd", "DirectoryOrCreate")],
-            _ => vec![Vol::HostPath("ca-certs".into(), "/etc/ssl/certs", "DirectoryOrCreate"), Vol::HostPath("k8s-certs".into(), "/etc/kubernetes/pki", "DirectoryOrCreate")],
+            "etcd" => vec![
+                Vol::HostPath(
+                    "etcd-certs".into(),
+                    "/etc/kubernetes/pki/etcd",
+                    "DirectoryOrCreate",
+                ),
+                Vol::HostPath("etcd-data".into(), "/var/lib/etcd", "DirectoryOrCreate"),
+            ],
+            _ => vec![
+                Vol::HostPath("ca-certs".into(), "/etc/ssl/certs", "DirectoryOrCreate"),
+                Vol::HostPath(
+                    "k8s-certs".into(),
+                    "/etc/kubernetes/pki",
+                    "DirectoryOrCreate",
+                ),
+            ],
         };
         let hash = hexs(&mut self.rng, 32);
         let seen = self.now - self.rng.range(2 * DAY, 60 * DAY).min(self.now - ncreated);
         let mut ann = vec![
             ("kubernetes.io/config.hash".to_string(), hash.clone()),
             ("kubernetes.io/config.mirror".to_string(), hash),
-            ("kubernetes.io/config.seen".to_string(), format!("{}.{:09}Z", &ts(seen)[..19], self.rng.below(1_000_000_000))),
-            ("kubernetes.io/config.source".to_string(), "file".to_string()),
+            (
+                "kubernetes.io/config.seen".to_string(),
+                format!("{}.{:09}Z", &ts(seen)[..19], self.rng.below(1_000_000_000)),
+            ),
+            (
+                "kubernetes.io/config.source".to_string(),
+                "file".to_string(),
+            ),
         ];
         match comp {
-            "etcd" => ann.push(("kubeadm.kubernetes.io/etcd.advertise-client-urls".into(), format!("https://{ip}:2379"))),
-            "kube-apiserver" => ann.push(("kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint".into(), format!("{ip}:6443"))),
+            "etcd" => ann.push((
+                "kubeadm.kubernetes.io/etcd.advertise-client-urls".into(),
+                format!("https://{ip}:2379"),
+            )),
+            "kube-apiserver" => ann.push((
+                "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint".into(),
+                format!("{ip}:6443"),
+            )),
             _ => {}
         }
         t.annotations = ann;
         let t = Arc::new(t);
         let name = format!("{comp}-{nname}");
         ns.names.insert(name.clone());
-        let owner = Owner { api: "v1", kind: "Node", name: nname, uid: self.nodes[node].uid.clone(), block: false };
+        let owner = Owner {
+            api: "v1",
+            kind: "Node",
+            name: nname,
+            uid: self.nodes[node].uid.clone(),
+            block: false,
+        };
         let mut p = self.new_pod(ns, name, None, &t, &[], Some(owner), seen);
-        let ctx = PodCtx { fixed_node: Some(node), job: false, ctrl: None, static_pod: true, daemon: false };
+        let ctx = PodCtx {
+            fixed_node: Some(node),
+            job: false,
+            ctrl: None,
+            static_pod: true,
+            daemon: false,
+        };
         self.run_pod(ns, &mut p, None, &ctx);
         ns.pods.push(p);
     }
@@ -2789,17 +4420,53 @@ impl B<'_> {
         let t = Arc::new(t);
         let mut ready = 0;
         let n = self.nodes.len();
-        let allow = if t.host_network && t.init.is_empty() { Allow::Daemon } else { Allow::Daemon };
+        let allow = Allow::Daemon;
         for node in 0..n {
             let pname = self.unique(ns, &format!("{name}-"), 5);
             let pcreated = self.nodes[node].created.max(created) + self.rng.range(5, 60);
-            let pcreated = if self.rng.chance(0.3) { self.now - self.rng.range(2 * HOUR, 10 * DAY) } else { pcreated };
+            let pcreated = if self.rng.chance(0.3) {
+                self.now - self.rng.range(2 * HOUR, 10 * DAY)
+            } else {
+                pcreated
+            };
             let kind = self.roll_failure(allow).map(|k| self.fit_failure(k, &t));
-            let owner = Owner { api: "apps/v1", kind: "DaemonSet", name: name.to_string(), uid: uid.clone(), block: true };
-            let extra = vec![("controller-revision-hash".to_string(), hash.clone()), ("pod-template-generation".to_string(), generation.to_string())];
-            let mut p = self.new_pod(ns, pname.clone(), Some(format!("{name}-")), &t, &extra, Some(owner), pcreated);
+            let owner = Owner {
+                api: "apps/v1",
+                kind: "DaemonSet",
+                name: name.to_string(),
+                uid: uid.clone(),
+                block: true,
+            };
+            let extra = vec![
+                ("controller-revision-hash".to_string(), hash.clone()),
+                (
+                    "pod-template-generation".to_string(),
+                    generation.to_string(),
+                ),
+            ];
+            let mut p = self.new_pod(
+                ns,
+                pname.clone(),
+                Some(format!("{name}-")),
+                &t,
+                &extra,
+                Some(owner),
+                pcreated,
+            );
             p.ds_pod = true;
-            let ctx = PodCtx { fixed_node: Some(node), job: false, ctrl: Some(("DaemonSet", "apps/v1", name.to_string(), uid.clone(), "daemonset-controller")), static_pod: false, daemon: true };
+            let ctx = PodCtx {
+                fixed_node: Some(node),
+                job: false,
+                ctrl: Some((
+                    "DaemonSet",
+                    "apps/v1",
+                    name.to_string(),
+                    uid.clone(),
+                    "daemonset-controller",
+                )),
+                static_pod: false,
+                daemon: true,
+            };
             self.run_pod(ns, &mut p, kind, &ctx);
             if pod_ready(&p) {
                 ready += 1;
@@ -2824,7 +4491,15 @@ impl B<'_> {
 
     /// A Deployment with its ReplicaSets and pods. Returns the number of pods made (at most
     /// `max_pods`; evicted pods come with a replacement, so they count twice).
-    fn deployment(&mut self, ns: &mut Ns, name: &str, t: Tpl, r: usize, max_pods: usize, allow: Allow) -> usize {
+    fn deployment(
+        &mut self,
+        ns: &mut Ns,
+        name: &str,
+        t: Tpl,
+        r: usize,
+        max_pods: usize,
+        allow: Allow,
+    ) -> usize {
         let now = self.now;
         let uid = uuid(&mut self.rng);
         let created = now - self.rng.range(3 * DAY, 300 * DAY);
@@ -2832,7 +4507,9 @@ impl B<'_> {
         let last_rollout = if self.rng.chance(0.22) {
             now - self.rng.range(3 * MIN, 55 * MIN)
         } else {
-            now - self.rng.range(HOUR, (40 * DAY).min(now - created).max(HOUR + 1))
+            now - self
+                .rng
+                .range(HOUR, (40 * DAY).min(now - created).max(HOUR + 1))
         };
         let base = Arc::new(t);
         let mut slots: Vec<Option<FailureKind>> = Vec::with_capacity(r);
@@ -2842,7 +4519,11 @@ impl B<'_> {
         }
         // Failures that come from a bad template all sit in one new ReplicaSet: a rollout
         // that got stuck, the way they happen in real clusters.
-        let rollout = slots.iter().flatten().copied().find(|k| is_rollout_kind(*k));
+        let rollout = slots
+            .iter()
+            .flatten()
+            .copied()
+            .find(|k| is_rollout_kind(*k));
         if let Some(rk) = rollout {
             for s in slots.iter_mut() {
                 if matches!(s, Some(k) if is_rollout_kind(*k)) {
@@ -2850,28 +4531,72 @@ impl B<'_> {
                 }
             }
         }
-        let mut extra = slots.iter().filter(|s| **s == Some(FailureKind::Evicted)).count();
+        let mut extra = slots
+            .iter()
+            .filter(|s| **s == Some(FailureKind::Evicted))
+            .count();
         while r + extra > max_pods {
-            let pos = slots.iter().rposition(|s| *s == Some(FailureKind::Evicted)).unwrap();
+            let pos = slots
+                .iter()
+                .rposition(|s| *s == Some(FailureKind::Evicted))
+                .unwrap();
             slots[pos] = None;
             extra -= 1;
         }
-        let n_new = slots.iter().filter(|s| matches!(s, Some(k) if is_rollout_kind(*k))).count() as i64;
+        let n_new = slots
+            .iter()
+            .filter(|s| matches!(s, Some(k) if is_rollout_kind(*k)))
+            .count() as i64;
         let n_old = r as i64 - n_new;
         let new_tpl = rollout.map(|rk| Arc::new(self.mutate(&base, rk)));
         let stuck_since = now - self.rng.range(12 * MIN, 50 * MIN);
         let spec_replicas = if n_old > 0 { n_old } else { r as i64 };
-        let owner = Owner { api: "apps/v1", kind: "Deployment", name: name.to_string(), uid: uid.clone(), block: true };
+        let owner = Owner {
+            api: "apps/v1",
+            kind: "Deployment",
+            name: name.to_string(),
+            uid: uid.clone(),
+            block: true,
+        };
 
-        let n_hist = (self.rng.below(3) as i64).min(revision - 1);
+        let n_hist = (self.rng.below(2) as i64).min(revision - 1);
         let mut hist_names = vec![];
         for h in 0..n_hist {
             let when = created + (last_rollout - created) * (h + 1) / (n_hist + 2);
-            let i = self.make_rs(ns, name, &owner, &base, 0, when, revision - n_hist + h, spec_replicas);
+            let i = self.make_rs(
+                ns,
+                name,
+                &owner,
+                &base,
+                0,
+                when,
+                revision - n_hist + h,
+                spec_replicas,
+            );
             hist_names.push(ns.rss[i].name.clone());
         }
-        let old_i = self.make_rs(ns, name, &owner, &base, n_old, last_rollout, revision, spec_replicas);
-        let new_i = new_tpl.as_ref().map(|nt| self.make_rs(ns, name, &owner, nt, n_new, stuck_since, revision + 1, spec_replicas));
+        let old_i = self.make_rs(
+            ns,
+            name,
+            &owner,
+            &base,
+            n_old,
+            last_rollout,
+            revision,
+            spec_replicas,
+        );
+        let new_i = new_tpl.as_ref().map(|nt| {
+            self.make_rs(
+                ns,
+                name,
+                &owner,
+                nt,
+                n_new,
+                stuck_since,
+                revision + 1,
+                spec_replicas,
+            )
+        });
 
         let mut made = 0;
         for slot in slots.iter().copied() {
@@ -2897,7 +4622,11 @@ impl B<'_> {
         for (k, i) in std::iter::once(old_i).chain(new_i).enumerate() {
             let rs_name = ns.rss[i].name.clone();
             let (mut active, mut ready) = (0, 0);
-            for p in ns.pods.iter().filter(|p| p.owner.as_ref().map(|o| o.name == rs_name).unwrap_or(false)) {
+            for p in ns
+                .pods
+                .iter()
+                .filter(|p| p.owner.as_ref().map(|o| o.name == rs_name).unwrap_or(false))
+            {
                 if p.phase != "Failed" && p.phase != "Succeeded" {
                     active += 1;
                 }
@@ -2916,27 +4645,63 @@ impl B<'_> {
             }
         }
         let old_name = ns.rss[old_i].name.clone();
-        let newest = new_i.map(|i| ns.rss[i].name.clone()).unwrap_or_else(|| old_name.clone());
+        let newest = new_i
+            .map(|i| ns.rss[i].name.clone())
+            .unwrap_or_else(|| old_name.clone());
         let progressing = match new_i {
-            Some(_) if stuck_since < now - 600 => ("False", "ProgressDeadlineExceeded", format!("ReplicaSet \"{newest}\" has timed out progressing."), stuck_since + 600),
-            Some(_) => ("True", "ReplicaSetUpdated", format!("ReplicaSet \"{newest}\" is progressing."), stuck_since),
-            None => ("True", "NewReplicaSetAvailable", format!("ReplicaSet \"{newest}\" has successfully progressed."), last_rollout + 30),
+            Some(_) if stuck_since < now - 600 => (
+                "False",
+                "ProgressDeadlineExceeded",
+                format!("ReplicaSet \"{newest}\" has timed out progressing."),
+                stuck_since + 600,
+            ),
+            Some(_) => (
+                "True",
+                "ReplicaSetUpdated",
+                format!("ReplicaSet \"{newest}\" is progressing."),
+                stuck_since,
+            ),
+            None => (
+                "True",
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet \"{newest}\" has successfully progressed."),
+                last_rollout + 30,
+            ),
         };
         let min_avail = spec_replicas - spec_replicas / 4;
         let avail_cond = if tot.1 >= min_avail {
-            ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.", last_rollout + 20)
+            (
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.",
+                last_rollout + 20,
+            )
         } else {
-            ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", now - self.rng.range(5 * MIN, 50 * MIN))
+            (
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+                now - self.rng.range(5 * MIN, 50 * MIN),
+            )
         };
         let dep_tpl = new_tpl.clone().unwrap_or_else(|| base.clone());
-        let mut annotations = vec![("deployment.kubernetes.io/revision".to_string(), (revision + new_i.is_some() as i64).to_string())];
+        let mut annotations = vec![(
+            "deployment.kubernetes.io/revision".to_string(),
+            (revision + new_i.is_some() as i64).to_string(),
+        )];
         if self.rng.chance(0.3) {
             annotations.push(("meta.helm.sh/release-name".to_string(), name.to_string()));
-            annotations.push(("meta.helm.sh/release-namespace".to_string(), ns.name.clone()));
+            annotations.push((
+                "meta.helm.sh/release-namespace".to_string(),
+                ns.name.clone(),
+            ));
         }
         let mut dlabels = vec![dep_tpl.labels[0].clone()];
         if annotations.len() > 1 {
-            dlabels.push(("app.kubernetes.io/managed-by".to_string(), "Helm".to_string()));
+            dlabels.push((
+                "app.kubernetes.io/managed-by".to_string(),
+                "Helm".to_string(),
+            ));
         }
         ns.deployments.push(Deploy {
             name: name.to_string(),
@@ -2957,20 +4722,63 @@ impl B<'_> {
             avail_cond,
         });
         let nsname = ns.name.clone();
-        let inv = || Inv { kind: "Deployment", api: "apps/v1", name: name.to_string(), uid: uid.clone(), ns: Some(nsname.clone()), field: None };
+        let inv = || Inv {
+            kind: "Deployment",
+            api: "apps/v1",
+            name: name.to_string(),
+            uid: uid.clone(),
+            ns: Some(nsname.clone()),
+            field: None,
+        };
         if let Some(i) = new_i {
-            let m = format!("Scaled up replica set {} from 0 to {}", ns.rss[i].name, n_new);
+            let m = format!(
+                "Scaled up replica set {} from 0 to {}",
+                ns.rss[i].name, n_new
+            );
             let i1 = inv();
-            self.ev(ns, i1, "ScalingReplicaSet", m, false, "deployment-controller", None, stuck_since, stuck_since, 1);
+            self.ev(
+                ns,
+                i1,
+                "ScalingReplicaSet",
+                m,
+                false,
+                "deployment-controller",
+                None,
+                stuck_since,
+                stuck_since,
+                1,
+            );
         }
         if last_rollout >= now - EVENT_TTL {
             let m = format!("Scaled up replica set {old_name} from 0 to {n_old}");
             let i1 = inv();
-            self.ev(ns, i1, "ScalingReplicaSet", m, false, "deployment-controller", None, last_rollout, last_rollout, 1);
+            self.ev(
+                ns,
+                i1,
+                "ScalingReplicaSet",
+                m,
+                false,
+                "deployment-controller",
+                None,
+                last_rollout,
+                last_rollout,
+                1,
+            );
             if let Some(h) = hist_names.last() {
                 let m = format!("Scaled down replica set {h} from {n_old} to 0");
                 let i2 = inv();
-                self.ev(ns, i2, "ScalingReplicaSet", m, false, "deployment-controller", None, last_rollout + 40, last_rollout + 40, 1);
+                self.ev(
+                    ns,
+                    i2,
+                    "ScalingReplicaSet",
+                    m,
+                    false,
+                    "deployment-controller",
+                    None,
+                    last_rollout + 40,
+                    last_rollout + 40,
+                    1,
+                );
             }
         }
         made
@@ -2982,7 +4790,11 @@ impl B<'_> {
         let c = &mut t.containers[0];
         match k {
             FailureKind::CreateContainerConfigError => {
-                c.env.push(Env::Secret("DB_PASSWORD", format!("{app}-credentials"), "password"));
+                c.env.push(Env::Secret(
+                    "DB_PASSWORD",
+                    format!("{app}-credentials"),
+                    "password",
+                ));
             }
             _ => {
                 let repo = match c.image.rfind(':') {
@@ -2990,7 +4802,12 @@ impl B<'_> {
                     None => c.image.clone(),
                 };
                 let tag = match self.rng.below(3) {
-                    0 => format!("v{}.{}.{}-rc.1", self.rng.range(1, 6), self.rng.range(0, 20), self.rng.range(0, 9)),
+                    0 => format!(
+                        "v{}.{}.{}-rc.1",
+                        self.rng.range(1, 6),
+                        self.rng.range(0, 20),
+                        self.rng.range(0, 9)
+                    ),
                     1 => format!("sha-{}", hexs(&mut self.rng, 7)),
                     _ => "latest-fix".to_string(),
                 };
@@ -3001,7 +4818,17 @@ impl B<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn make_rs(&mut self, ns: &mut Ns, dname: &str, owner: &Owner, t: &Arc<Tpl>, replicas: i64, created: i64, revision: i64, dep_replicas: i64) -> usize {
+    fn make_rs(
+        &mut self,
+        ns: &mut Ns,
+        dname: &str,
+        owner: &Owner,
+        t: &Arc<Tpl>,
+        replicas: i64,
+        created: i64,
+        revision: i64,
+        dep_replicas: i64,
+    ) -> usize {
         let hash_len = if self.rng.chance(0.7) { 10 } else { 9 };
         let (name, hash) = loop {
             let h = kname(&mut self.rng, hash_len);
@@ -3020,12 +4847,25 @@ impl B<'_> {
             uid: uuid(&mut self.rng),
             rv: self.next_rv(),
             created,
-            generation: if replicas == 0 { self.rng.range(2, 4) } else { 1 },
+            generation: if replicas == 0 {
+                self.rng.range(2, 4)
+            } else {
+                1
+            },
             labels,
             annotations: vec![
-                ("deployment.kubernetes.io/desired-replicas".to_string(), dep_replicas.to_string()),
-                ("deployment.kubernetes.io/max-replicas".to_string(), (dep_replicas + (dep_replicas + 3) / 4).to_string()),
-                ("deployment.kubernetes.io/revision".to_string(), revision.to_string()),
+                (
+                    "deployment.kubernetes.io/desired-replicas".to_string(),
+                    dep_replicas.to_string(),
+                ),
+                (
+                    "deployment.kubernetes.io/max-replicas".to_string(),
+                    (dep_replicas + (dep_replicas + 3) / 4).to_string(),
+                ),
+                (
+                    "deployment.kubernetes.io/revision".to_string(),
+                    revision.to_string(),
+                ),
             ],
             owner: owner.clone(),
             replicas,
@@ -3043,9 +4883,35 @@ impl B<'_> {
         let rs_uid = ns.rss[ri].uid.clone();
         let t = ns.rss[ri].tpl.clone();
         let pname = self.unique(ns, &format!("{rs_name}-"), 5);
-        let owner = Owner { api: "apps/v1", kind: "ReplicaSet", name: rs_name.clone(), uid: rs_uid.clone(), block: true };
-        let mut p = self.new_pod(ns, pname, Some(format!("{rs_name}-")), &t, &[], Some(owner), created);
-        let ctx = PodCtx { fixed_node: None, job: false, ctrl: Some(("ReplicaSet", "apps/v1", rs_name, rs_uid, "replicaset-controller")), static_pod: false, daemon: false };
+        let owner = Owner {
+            api: "apps/v1",
+            kind: "ReplicaSet",
+            name: rs_name.clone(),
+            uid: rs_uid.clone(),
+            block: true,
+        };
+        let mut p = self.new_pod(
+            ns,
+            pname,
+            Some(format!("{rs_name}-")),
+            &t,
+            &[],
+            Some(owner),
+            created,
+        );
+        let ctx = PodCtx {
+            fixed_node: None,
+            job: false,
+            ctrl: Some((
+                "ReplicaSet",
+                "apps/v1",
+                rs_name,
+                rs_uid,
+                "replicaset-controller",
+            )),
+            static_pod: false,
+            daemon: false,
+        };
         self.run_pod(ns, &mut p, kind, &ctx);
         ns.pods.push(p);
         1
@@ -3060,47 +4926,166 @@ impl B<'_> {
         for i in 0..r {
             let pname = format!("{name}-{i}");
             ns.names.insert(pname.clone());
-            let pcreated = if self.rng.chance(0.3) { self.now - self.rng.range(10 * MIN, 5 * DAY) } else { created + 30 * i as i64 + self.rng.range(1, 20) };
+            let pcreated = if self.rng.chance(0.3) {
+                self.now - self.rng.range(10 * MIN, 5 * DAY)
+            } else {
+                created + 30 * i as i64 + self.rng.range(1, 20)
+            };
             let kind = self.roll_failure(allow).map(|k| self.fit_failure(k, &t));
-            let kind = if kind == Some(FailureKind::Evicted) { Some(FailureKind::CrashLoopBackOff { exit_code: 1 }) } else { kind };
+            let kind = if kind == Some(FailureKind::Evicted) {
+                Some(FailureKind::CrashLoopBackOff { exit_code: 1 })
+            } else {
+                kind
+            };
             let extra = vec![
                 ("apps.kubernetes.io/pod-index".to_string(), i.to_string()),
                 ("controller-revision-hash".to_string(), rev.clone()),
-                ("statefulset.kubernetes.io/pod-name".to_string(), pname.clone()),
+                (
+                    "statefulset.kubernetes.io/pod-name".to_string(),
+                    pname.clone(),
+                ),
             ];
-            let owner = Owner { api: "apps/v1", kind: "StatefulSet", name: name.to_string(), uid: uid.clone(), block: true };
-            let mut p = self.new_pod(ns, pname, Some(format!("{name}-")), &t, &extra, Some(owner), pcreated);
-            let ctx = PodCtx { fixed_node: None, job: false, ctrl: Some(("StatefulSet", "apps/v1", name.to_string(), uid.clone(), "statefulset-controller")), static_pod: false, daemon: false };
+            let owner = Owner {
+                api: "apps/v1",
+                kind: "StatefulSet",
+                name: name.to_string(),
+                uid: uid.clone(),
+                block: true,
+            };
+            let mut p = self.new_pod(
+                ns,
+                pname,
+                Some(format!("{name}-")),
+                &t,
+                &extra,
+                Some(owner),
+                pcreated,
+            );
+            let ctx = PodCtx {
+                fixed_node: None,
+                job: false,
+                ctrl: Some((
+                    "StatefulSet",
+                    "apps/v1",
+                    name.to_string(),
+                    uid.clone(),
+                    "statefulset-controller",
+                )),
+                static_pod: false,
+                daemon: false,
+            };
             self.run_pod(ns, &mut p, kind, &ctx);
             ns.pods.push(p);
         }
     }
 
-    fn job_pod(&mut self, ns: &mut Ns, job: &str, t: Arc<Tpl>, created: i64, kind: Option<FailureKind>) {
+    fn job_pod(
+        &mut self,
+        ns: &mut Ns,
+        job: &str,
+        t: Arc<Tpl>,
+        created: i64,
+        kind: Option<FailureKind>,
+    ) {
         let juid = uuid(&mut self.rng);
         ns.names.insert(job.to_string());
         let pname = self.unique(ns, &format!("{job}-"), 5);
         let extra = vec![
-            ("batch.kubernetes.io/controller-uid".to_string(), juid.clone()),
+            (
+                "batch.kubernetes.io/controller-uid".to_string(),
+                juid.clone(),
+            ),
             ("batch.kubernetes.io/job-name".to_string(), job.to_string()),
             ("controller-uid".to_string(), juid.clone()),
             ("job-name".to_string(), job.to_string()),
         ];
-        let owner = Owner { api: "batch/v1", kind: "Job", name: job.to_string(), uid: juid.clone(), block: true };
-        let mut p = self.new_pod(ns, pname, Some(format!("{job}-")), &t, &extra, Some(owner), created);
-        let ctx = PodCtx { fixed_node: None, job: true, ctrl: Some(("Job", "batch/v1", job.to_string(), juid.clone(), "job-controller")), static_pod: false, daemon: false };
+        let owner = Owner {
+            api: "batch/v1",
+            kind: "Job",
+            name: job.to_string(),
+            uid: juid.clone(),
+            block: true,
+        };
+        let mut p = self.new_pod(
+            ns,
+            pname,
+            Some(format!("{job}-")),
+            &t,
+            &extra,
+            Some(owner),
+            created,
+        );
+        let ctx = PodCtx {
+            fixed_node: None,
+            job: true,
+            ctrl: Some((
+                "Job",
+                "batch/v1",
+                job.to_string(),
+                juid.clone(),
+                "job-controller",
+            )),
+            static_pod: false,
+            daemon: false,
+        };
         self.run_pod(ns, &mut p, kind, &ctx);
         if p.phase == "Succeeded" {
-            let fin = p.st.iter().filter_map(|s| match s.state { St::Terminated { finished: Some(f), .. } => Some(f), _ => None }).max().unwrap_or(created);
-            let inv = Inv { kind: "Job", api: "batch/v1", name: job.to_string(), uid: juid, ns: Some(ns.name.clone()), field: None };
-            self.ev(ns, inv, "Completed", "Job completed".into(), false, "job-controller", None, fin + 2, fin + 2, 1);
+            let fin =
+                p.st.iter()
+                    .filter_map(|s| match s.state {
+                        St::Terminated {
+                            finished: Some(f), ..
+                        } => Some(f),
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(created);
+            let inv = Inv {
+                kind: "Job",
+                api: "batch/v1",
+                name: job.to_string(),
+                uid: juid,
+                ns: Some(ns.name.clone()),
+                field: None,
+            };
+            self.ev(
+                ns,
+                inv,
+                "Completed",
+                "Job completed".into(),
+                false,
+                "job-controller",
+                None,
+                fin + 2,
+                fin + 2,
+                1,
+            );
         }
         ns.pods.push(p);
     }
 
-    fn service(&mut self, ns: &mut Ns, name: &str, selector: Vec<(String, String)>, ports: Vec<(&'static str, &'static str, u16, PortRef, Option<u16>)>, typ: &'static str, ip: Option<String>, dangling: bool) {
+    #[allow(clippy::too_many_arguments)]
+    fn service(
+        &mut self,
+        ns: &mut Ns,
+        name: &str,
+        selector: Vec<(String, String)>,
+        ports: Vec<(&'static str, &'static str, u16, PortRef, Option<u16>)>,
+        typ: &'static str,
+        ip: Option<String>,
+        dangling: bool,
+    ) {
         let cluster_ip = ip.unwrap_or_else(|| self.cluster_ip());
-        let lb_ip = if typ == "LoadBalancer" { Some(format!("34.{}.{}.{}", self.rng.range(1, 250), self.rng.range(1, 250), self.rng.range(1, 250))) } else { None };
+        let lb_ip = if typ == "LoadBalancer" {
+            Some(format!(
+                "34.{}.{}.{}",
+                self.rng.range(1, 250),
+                self.rng.range(1, 250),
+                self.rng.range(1, 250)
+            ))
+        } else {
+            None
+        };
         let mut labels = vec![];
         if !selector.is_empty() && !dangling {
             labels.push(selector[0].clone());
@@ -3123,23 +5108,42 @@ impl B<'_> {
     // ----- application namespaces --------------------------------------------------
 
     fn apps(&mut self, nss: &mut [Ns]) {
-        let mut idx: Vec<usize> = (0..nss.len()).filter(|&i| !is_infra(&nss[i].name)).collect();
+        let mut idx: Vec<usize> = (0..nss.len())
+            .filter(|&i| !is_infra(&nss[i].name))
+            .collect();
         if idx.is_empty() {
             idx = (0..nss.len()).collect();
         }
         if let Some(d) = nss.iter().position(|n| n.name == "default") {
             let ns = &mut nss[d];
-            self.service(ns, "kubernetes", vec![], vec![("https", "TCP", 443, PortRef::Num(6443), None)], "ClusterIP", Some("10.96.0.1".into()), false);
+            self.service(
+                ns,
+                "kubernetes",
+                vec![],
+                vec![("https", "TCP", 443, PortRef::Num(6443), None)],
+                "ClusterIP",
+                Some("10.96.0.1".into()),
+                false,
+            );
             let l = ns.services.len() - 1;
             ns.services[l].labels = lv(&[("component", "apiserver"), ("provider", "kubernetes")]);
         }
         let weights: Vec<u64> = idx
             .iter()
-            .map(|&i| if nss[i].name == "default" && idx.len() > 1 { 1 } else { self.rng.range(2, 12) as u64 })
+            .map(|&i| {
+                if nss[i].name == "default" && idx.len() > 1 {
+                    1
+                } else {
+                    self.rng.range(2, 12) as u64
+                }
+            })
             .collect();
         let total = self.remaining;
         let wsum: u64 = weights.iter().sum::<u64>().max(1);
-        let mut quotas: Vec<usize> = weights.iter().map(|w| (total as u64 * w / wsum) as usize).collect();
+        let mut quotas: Vec<usize> = weights
+            .iter()
+            .map(|w| (total as u64 * w / wsum) as usize)
+            .collect();
         let mut rest = total - quotas.iter().sum::<usize>();
         let mut j = 0;
         while rest > 0 {
@@ -3157,7 +5161,15 @@ impl B<'_> {
             }
             if !ns.apps.is_empty() && self.rng.chance(0.2) {
                 let a = ns.apps[0].clone();
-                self.service(ns, &format!("{a}-legacy"), lv(&[("app", &format!("{a}-v1"))]), vec![("http", "TCP", 80, PortRef::Num(8080), None)], "ClusterIP", None, true);
+                self.service(
+                    ns,
+                    &format!("{a}-legacy"),
+                    lv(&[("app", &format!("{a}-v1"))]),
+                    vec![("http", "TCP", 80, PortRef::Num(8080), None)],
+                    "ClusterIP",
+                    None,
+                    true,
+                );
             }
         }
     }
@@ -3167,12 +5179,13 @@ impl B<'_> {
         if t < 70 {
             let name = self.app_name(ns);
             let tp = self.app_tpl(ns, &name, None, false);
+            // Most services run 2-3 replicas; autoscaled ones run many.
             let desired = match self.rng.below(100) {
-                0..=29 => 1,
-                30..=59 => 2,
-                60..=84 => 3,
-                85..=94 => self.rng.range(4, 6) as usize,
-                _ => self.rng.range(8, 15) as usize,
+                0..=17 => 1,
+                18..=39 => 2,
+                40..=64 => 3,
+                65..=84 => self.rng.range(4, 6) as usize,
+                _ => self.rng.range(8, 20) as usize,
             };
             let r = desired.min(q);
             let port = tp.containers[0].ports[0].1;
@@ -3183,17 +5196,45 @@ impl B<'_> {
                     1 | 2 => "NodePort",
                     _ => "ClusterIP",
                 };
-                let np = if typ != "ClusterIP" { Some(30000 + self.rng.below(2767) as u16) } else { None };
-                let tport = if self.rng.chance(0.5) { PortRef::Name("http") } else { PortRef::Num(port) };
-                self.service(ns, &name, lv(&[("app", &name)]), vec![("http", "TCP", 80, tport, np)], typ, None, false);
+                let np = if typ != "ClusterIP" {
+                    Some(30000 + self.rng.below(2767) as u16)
+                } else {
+                    None
+                };
+                let tport = if self.rng.chance(0.5) {
+                    PortRef::Name("http")
+                } else {
+                    PortRef::Num(port)
+                };
+                self.service(
+                    ns,
+                    &name,
+                    lv(&[("app", &name)]),
+                    vec![("http", "TCP", 80, tport, np)],
+                    typ,
+                    None,
+                    false,
+                );
             }
             made
         } else if t < 80 {
-            let store = if self.rng.chance(0.6) { Some(*self.rng.pick(STORES)) } else { None };
+            let store = if self.rng.chance(0.6) {
+                Some(*self.rng.pick(STORES))
+            } else {
+                None
+            };
             let name = match store {
                 Some(s) => {
-                    let base = if self.rng.chance(0.5) { s.to_string() } else { format!("{}-{s}", self.rng.pick(APPS)) };
-                    if ns.names.contains(&base) { format!("{base}-{}", self.rng.range(2, 9)) } else { base }
+                    let base = if self.rng.chance(0.5) {
+                        s.to_string()
+                    } else {
+                        format!("{}-{s}", self.rng.pick(APPS))
+                    };
+                    if ns.names.contains(&base) {
+                        format!("{base}-{}", self.rng.range(2, 9))
+                    } else {
+                        base
+                    }
                 }
                 None => self.app_name(ns),
             };
@@ -3204,11 +5245,31 @@ impl B<'_> {
             let r = (self.rng.range(1, 3) as usize).min(q);
             let port = tp.containers[0].ports[0].1;
             self.statefulset_with(ns, &name, tp, r, Allow::All);
-            self.service(ns, &format!("{name}-headless"), lv(&[("app", &name)]), vec![("tcp", "TCP", port, PortRef::Num(port), None)], "ClusterIP", Some("None".into()), false);
-            self.service(ns, &name, lv(&[("app", &name)]), vec![("tcp", "TCP", port, PortRef::Num(port), None)], "ClusterIP", None, false);
+            self.service(
+                ns,
+                &format!("{name}-headless"),
+                lv(&[("app", &name)]),
+                vec![("tcp", "TCP", port, PortRef::Num(port), None)],
+                "ClusterIP",
+                Some("None".into()),
+                false,
+            );
+            self.service(
+                ns,
+                &name,
+                lv(&[("app", &name)]),
+                vec![("tcp", "TCP", port, PortRef::Num(port), None)],
+                "ClusterIP",
+                None,
+                false,
+            );
             r
         } else if t < 93 {
-            let cj = if self.rng.chance(0.5) { self.rng.pick(JOBS).to_string() } else { format!("{}-{}", self.rng.pick(APPS), self.rng.pick(JOBS)) };
+            let cj = if self.rng.chance(0.5) {
+                self.rng.pick(JOBS).to_string()
+            } else {
+                format!("{}-{}", self.rng.pick(APPS), self.rng.pick(JOBS))
+            };
             if ns.names.contains(&cj) {
                 return self.app_workload(ns, q);
             }
@@ -3220,14 +5281,36 @@ impl B<'_> {
             let runs = (self.rng.range(1, 3) as usize).min(q);
             let cuid = uuid(&mut self.rng);
             for k in 0..runs {
-                let sched = (self.now / period) * period - period * k as i64 - if period == DAY { 2 * HOUR } else { 0 };
+                let sched = (self.now / period) * period
+                    - period * k as i64
+                    - if period == DAY { 2 * HOUR } else { 0 };
                 let job = format!("{cj}-{}", sched / 60);
-                let kind = self.roll_failure(Allow::Job).map(|k| self.fit_failure(k, &t));
+                let kind = self
+                    .roll_failure(Allow::Job)
+                    .map(|k| self.fit_failure(k, &t));
                 let jt = sched + self.rng.range(0, 2);
                 self.job_pod(ns, &job, t.clone(), jt, kind);
                 if sched >= self.now - EVENT_TTL {
-                    let inv = Inv { kind: "CronJob", api: "batch/v1", name: cj.clone(), uid: cuid.clone(), ns: Some(ns.name.clone()), field: None };
-                    self.ev(ns, inv, "SuccessfulCreate", format!("Created job {job}"), false, "cronjob-controller", None, sched, sched, 1);
+                    let inv = Inv {
+                        kind: "CronJob",
+                        api: "batch/v1",
+                        name: cj.clone(),
+                        uid: cuid.clone(),
+                        ns: Some(ns.name.clone()),
+                        field: None,
+                    };
+                    self.ev(
+                        ns,
+                        inv,
+                        "SuccessfulCreate",
+                        format!("Created job {job}"),
+                        false,
+                        "cronjob-controller",
+                        None,
+                        sched,
+                        sched,
+                        1,
+                    );
                 }
             }
             runs
@@ -3246,22 +5329,71 @@ impl B<'_> {
             let mut ready = 0;
             for _ in 0..r {
                 let pname = self.unique(ns, &format!("{name}-"), 5);
-                let kind = self.roll_failure(Allow::All).map(|k| self.fit_failure(k, &t));
-                let kind = if kind == Some(FailureKind::Evicted) || kind.map(is_rollout_kind).unwrap_or(false) { None } else { kind };
-                let owner = Owner { api: "v1", kind: "ReplicationController", name: name.clone(), uid: uid.clone(), block: true };
+                let kind = self
+                    .roll_failure(Allow::All)
+                    .map(|k| self.fit_failure(k, &t));
+                let kind = if kind == Some(FailureKind::Evicted)
+                    || kind.map(is_rollout_kind).unwrap_or(false)
+                {
+                    None
+                } else {
+                    kind
+                };
+                let owner = Owner {
+                    api: "v1",
+                    kind: "ReplicationController",
+                    name: name.clone(),
+                    uid: uid.clone(),
+                    block: true,
+                };
                 let pcreated = self.now - self.rng.range(2 * HOUR, 60 * DAY);
-                let mut p = self.new_pod(ns, pname, Some(format!("{name}-")), &t, &[], Some(owner), pcreated);
-                let ctx = PodCtx { fixed_node: None, job: false, ctrl: Some(("ReplicationController", "v1", name.clone(), uid.clone(), "replication-controller")), static_pod: false, daemon: false };
+                let mut p = self.new_pod(
+                    ns,
+                    pname,
+                    Some(format!("{name}-")),
+                    &t,
+                    &[],
+                    Some(owner),
+                    pcreated,
+                );
+                let ctx = PodCtx {
+                    fixed_node: None,
+                    job: false,
+                    ctrl: Some((
+                        "ReplicationController",
+                        "v1",
+                        name.clone(),
+                        uid.clone(),
+                        "replication-controller",
+                    )),
+                    static_pod: false,
+                    daemon: false,
+                };
                 self.run_pod(ns, &mut p, kind, &ctx);
                 if pod_ready(&p) {
                     ready += 1;
                 }
                 ns.pods.push(p);
             }
-            ns.rcs.push(Rc { name: name.clone(), uid, rv: self.next_rv(), created, replicas: r as i64, selector: lv(&[("app", &name)]), tpl: t, ready });
+            ns.rcs.push(Rc {
+                name: name.clone(),
+                uid,
+                rv: self.next_rv(),
+                created,
+                replicas: r as i64,
+                selector: lv(&[("app", &name)]),
+                tpl: t,
+                ready,
+            });
             r
         } else {
-            let base = *self.rng.pick(&["debug-shell", "netshoot", "tmp-curl", "psql-client", "dns-test"]);
+            let base = *self.rng.pick(&[
+                "debug-shell",
+                "netshoot",
+                "tmp-curl",
+                "psql-client",
+                "dns-test",
+            ]);
             let name = self.unique(ns, base, 0);
             let mut c = cspec(base, "nicolaka/netshoot:v0.13".into(), Lang::Shell, 3);
             c.command = vec!["sleep".into(), "infinity".into()];
@@ -3271,7 +5403,13 @@ impl B<'_> {
             let t = Arc::new(tp);
             let created = self.now - self.rng.range(10 * MIN, 20 * DAY);
             let mut p = self.new_pod(ns, name, None, &t, &[], None, created);
-            let ctx = PodCtx { fixed_node: None, job: false, ctrl: None, static_pod: false, daemon: false };
+            let ctx = PodCtx {
+                fixed_node: None,
+                job: false,
+                ctrl: None,
+                static_pod: false,
+                daemon: false,
+            };
             self.run_pod(ns, &mut p, None, &ctx);
             ns.pods.push(p);
             1
@@ -3281,28 +5419,85 @@ impl B<'_> {
     // ----- node events -------------------------------------------------------------
 
     fn node_events(&mut self, nss: &mut [Ns]) {
-        let Some(d) = nss.iter().position(|n| n.name == "default") else { return };
+        let Some(d) = nss.iter().position(|n| n.name == "default") else {
+            return;
+        };
         let ns = &mut nss[d];
         for i in 0..self.nodes.len() {
-            let Some(pr) = self.nodes[i].problem else { continue };
-            let (name, uid, since) = (self.nodes[i].name.clone(), self.nodes[i].uid.clone(), self.nodes[i].since);
-            let kubelet_inv = || Inv { kind: "Node", api: "", name: name.clone(), uid: name.clone(), ns: None, field: None };
+            let Some(pr) = self.nodes[i].problem else {
+                continue;
+            };
+            let (name, uid, since) = (
+                self.nodes[i].name.clone(),
+                self.nodes[i].uid.clone(),
+                self.nodes[i].since,
+            );
+            let kubelet_inv = || Inv {
+                kind: "Node",
+                api: "",
+                name: name.clone(),
+                uid: name.clone(),
+                ns: None,
+                field: None,
+            };
             match pr {
                 NodeProblem::NotReady => {
-                    let inv = Inv { kind: "Node", api: "v1", name: name.clone(), uid: uid.clone(), ns: None, field: None };
-                    self.ev(ns, inv, "NodeNotReady", format!("Node {name} status is now: NodeNotReady"), false, "node-controller", None, since + 40, since + 40, 1);
+                    let inv = Inv {
+                        kind: "Node",
+                        api: "v1",
+                        name: name.clone(),
+                        uid: uid.clone(),
+                        ns: None,
+                        field: None,
+                    };
+                    self.ev(
+                        ns,
+                        inv,
+                        "NodeNotReady",
+                        format!("Node {name} status is now: NodeNotReady"),
+                        false,
+                        "node-controller",
+                        None,
+                        since + 40,
+                        since + 40,
+                        1,
+                    );
                 }
-                NodeProblem::MemoryPressure | NodeProblem::DiskPressure | NodeProblem::PidPressure => {
+                NodeProblem::MemoryPressure
+                | NodeProblem::DiskPressure
+                | NodeProblem::PidPressure => {
                     let (st, what) = match pr {
                         NodeProblem::MemoryPressure => ("NodeHasInsufficientMemory", "memory"),
                         NodeProblem::DiskPressure => ("NodeHasDiskPressure", "ephemeral-storage"),
                         _ => ("NodeHasInsufficientPID", "pids"),
                     };
                     let reason: &'static str = st;
-                    self.ev(ns, kubelet_inv(), reason, format!("Node {name} status is now: {st}"), false, "kubelet", Some(name.clone()), since, since, 1);
+                    self.ev(
+                        ns,
+                        kubelet_inv(),
+                        reason,
+                        format!("Node {name} status is now: {st}"),
+                        false,
+                        "kubelet",
+                        Some(name.clone()),
+                        since,
+                        since,
+                        1,
+                    );
                     let n = ((self.now - since) / 10).clamp(1, 500);
                     let last = self.now - self.rng.range(1, 30);
-                    self.ev(ns, kubelet_inv(), "EvictionThresholdMet", format!("Attempting to reclaim {what}"), true, "kubelet", Some(name.clone()), since + 5, last, n);
+                    self.ev(
+                        ns,
+                        kubelet_inv(),
+                        "EvictionThresholdMet",
+                        format!("Attempting to reclaim {what}"),
+                        true,
+                        "kubelet",
+                        Some(name.clone()),
+                        since + 5,
+                        last,
+                        n,
+                    );
                     if pr == NodeProblem::DiskPressure {
                         let b = self.rng.range(2_000_000_000, 9_000_000_000);
                         self.ev(ns, kubelet_inv(), "FreeDiskSpaceFailed", format!("Failed to garbage collect required amount of images. Attempted to free {b} bytes, but only found 0 bytes eligible to free."), true, "kubelet", Some(name.clone()), since + 60, last - 90, n / 30 + 1);
@@ -3322,7 +5517,13 @@ impl B<'_> {
         for ns in nss.iter_mut() {
             let nsname = ns.name.clone();
             for p in ns.pods.iter_mut() {
-                let names: Vec<String> = p.tpl.init.iter().chain(p.tpl.containers.iter()).map(|c| c.name.clone()).collect();
+                let names: Vec<String> = p
+                    .tpl
+                    .init
+                    .iter()
+                    .chain(p.tpl.containers.iter())
+                    .map(|c| c.name.clone())
+                    .collect();
                 for (c, plan) in names.iter().zip(p.logs.iter_mut()) {
                     // START and END lines: "==== START logs for container " (30) / "==== END ..." (28),
                     // then "C of pod NS/P ====\n".
@@ -3339,7 +5540,12 @@ impl B<'_> {
         let mut done = vec![false; bodies.len()];
         let mut left = target as f64;
         for _ in 0..12 {
-            let wsum: f64 = bodies.iter().zip(&done).filter(|(_, d)| !**d).map(|(b, _)| b.weight).sum();
+            let wsum: f64 = bodies
+                .iter()
+                .zip(&done)
+                .filter(|(_, d)| !**d)
+                .map(|(b, _)| b.weight)
+                .sum();
             if wsum <= 0.0 {
                 break;
             }
@@ -3376,7 +5582,9 @@ fn t_first_label(t: &Tpl) -> (String, String) {
 }
 
 fn pod_ready(p: &Pod) -> bool {
-    p.conds.iter().any(|c| c.typ == "Ready" && c.status == "True")
+    p.conds
+        .iter()
+        .any(|c| c.typ == "Ready" && c.status == "True")
 }
 
 fn err_line(e: LogErr, pod: &str) -> String {
@@ -3403,7 +5611,11 @@ struct Jw {
 
 impl Jw {
     fn new() -> Jw {
-        Jw { buf: Vec::with_capacity(1 << 16), stack: Vec::new(), total: 0 }
+        Jw {
+            buf: Vec::with_capacity(1 << 16),
+            stack: Vec::new(),
+            total: 0,
+        }
     }
     fn nl(&mut self) {
         self.buf.push(b'\n');
@@ -3448,7 +5660,8 @@ impl Jw {
     }
     fn b(&mut self, k: &str, v: bool) {
         self.key(k);
-        self.buf.extend_from_slice(if v { b"true" } else { b"false" });
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
     }
     fn null(&mut self, k: &str) {
         self.key(k);
@@ -3524,9 +5737,16 @@ fn go_str(out: &mut Vec<u8>, s: &str) {
             b'<' => Some(b"\\u003c"),
             b'>' => Some(b"\\u003e"),
             b'&' => Some(b"\\u0026"),
-            0xE2 if i + 2 < bytes.len() && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) => {
+            0xE2 if i + 2 < bytes.len()
+                && bytes[i + 1] == 0x80
+                && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9) =>
+            {
                 out.extend_from_slice(&bytes[start..i]);
-                out.extend_from_slice(if bytes[i + 2] == 0xA8 { b"\\u2028" } else { b"\\u2029" });
+                out.extend_from_slice(if bytes[i + 2] == 0xA8 {
+                    b"\\u2028"
+                } else {
+                    b"\\u2029"
+                });
                 i += 3;
                 start = i;
                 continue;
@@ -3551,7 +5771,10 @@ fn go_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-fn write_json_file(path: &Path, f: impl FnOnce(&mut Jw, &mut dyn Write) -> io::Result<()>) -> io::Result<u64> {
+fn write_json_file(
+    path: &Path,
+    f: impl FnOnce(&mut Jw, &mut dyn Write) -> io::Result<()>,
+) -> io::Result<u64> {
     let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
     let mut j = Jw::new();
     f(&mut j, &mut out)?;
@@ -3562,7 +5785,15 @@ fn write_json_file(path: &Path, f: impl FnOnce(&mut Jw, &mut dyn Write) -> io::R
 
 /// A `*List` document: kind, apiVersion, metadata.resourceVersion, items (null when empty,
 /// as kubectl ≥ 1.32 prints lists decoded from protobuf).
-fn emit_list<T>(j: &mut Jw, out: &mut dyn Write, kind: &str, api: &str, rv: u64, items: &[T], f: impl Fn(&mut Jw, &T)) -> io::Result<()> {
+fn emit_list<T>(
+    j: &mut Jw,
+    out: &mut dyn Write,
+    kind: &str,
+    api: &str,
+    rv: u64,
+    items: &[T],
+    f: impl Fn(&mut Jw, &T),
+) -> io::Result<()> {
     j.open(b'{');
     j.s("kind", kind);
     j.s("apiVersion", api);
@@ -3586,20 +5817,60 @@ fn emit_list<T>(j: &mut Jw, out: &mut dyn Write, kind: &str, api: &str, rv: u64,
 fn write_namespace_lists(dir: &Path, ns: &Ns, m: &Model) -> io::Result<u64> {
     let d = dir.join(&ns.name);
     fs::create_dir_all(&d)?;
-    let k = m.namespaces.iter().position(|x| x.name == ns.name).unwrap_or(0) as u64;
+    let k = m
+        .namespaces
+        .iter()
+        .position(|x| x.name == ns.name)
+        .unwrap_or(0) as u64;
     let rv = |i: u64| m.list_rv + 1 + k * 7 + i;
     let mut n = 0;
-    n += write_json_file(&d.join("events.json"), |j, o| emit_list(j, o, "EventList", "v1", rv(0), &ns.events, |j, e| emit_event(j, e, &ns.name)))?;
+    n += write_json_file(&d.join("events.json"), |j, o| {
+        emit_list(j, o, "EventList", "v1", rv(0), &ns.events, |j, e| {
+            emit_event(j, e, &ns.name)
+        })
+    })?;
     n += write_json_file(&d.join("replication-controllers.json"), |j, o| {
-        emit_list(j, o, "ReplicationControllerList", "v1", rv(1), &ns.rcs, |j, r| emit_rc(j, r, &ns.name))
+        emit_list(
+            j,
+            o,
+            "ReplicationControllerList",
+            "v1",
+            rv(1),
+            &ns.rcs,
+            |j, r| emit_rc(j, r, &ns.name),
+        )
     })?;
-    n += write_json_file(&d.join("services.json"), |j, o| emit_list(j, o, "ServiceList", "v1", rv(2), &ns.services, |j, s| emit_svc(j, s, &ns.name)))?;
-    n += write_json_file(&d.join("daemonsets.json"), |j, o| emit_list(j, o, "DaemonSetList", "apps/v1", rv(3), &ns.dss, |j, x| emit_ds(j, x, &ns.name)))?;
+    n += write_json_file(&d.join("services.json"), |j, o| {
+        emit_list(j, o, "ServiceList", "v1", rv(2), &ns.services, |j, s| {
+            emit_svc(j, s, &ns.name)
+        })
+    })?;
+    n += write_json_file(&d.join("daemonsets.json"), |j, o| {
+        emit_list(j, o, "DaemonSetList", "apps/v1", rv(3), &ns.dss, |j, x| {
+            emit_ds(j, x, &ns.name)
+        })
+    })?;
     n += write_json_file(&d.join("deployments.json"), |j, o| {
-        emit_list(j, o, "DeploymentList", "apps/v1", rv(4), &ns.deployments, |j, x| emit_deploy(j, x, &ns.name))
+        emit_list(
+            j,
+            o,
+            "DeploymentList",
+            "apps/v1",
+            rv(4),
+            &ns.deployments,
+            |j, x| emit_deploy(j, x, &ns.name),
+        )
     })?;
-    n += write_json_file(&d.join("replicasets.json"), |j, o| emit_list(j, o, "ReplicaSetList", "apps/v1", rv(5), &ns.rss, |j, x| emit_rs(j, x, &ns.name)))?;
-    n += write_json_file(&d.join("pods.json"), |j, o| emit_list(j, o, "PodList", "v1", rv(6), &ns.pods, |j, p| emit_pod(j, p, &ns.name)))?;
+    n += write_json_file(&d.join("replicasets.json"), |j, o| {
+        emit_list(j, o, "ReplicaSetList", "apps/v1", rv(5), &ns.rss, |j, x| {
+            emit_rs(j, x, &ns.name)
+        })
+    })?;
+    n += write_json_file(&d.join("pods.json"), |j, o| {
+        emit_list(j, o, "PodList", "v1", rv(6), &ns.pods, |j, p| {
+            emit_pod(j, p, &ns.name)
+        })
+    })?;
     Ok(n)
 }
 
@@ -3660,7 +5931,9 @@ fn emit_meta(
 }
 
 fn emit_node_list(j: &mut Jw, out: &mut dyn Write, m: &Model) -> io::Result<()> {
-    emit_list(j, out, "NodeList", "v1", m.list_rv, &m.nodes, |j, n| emit_node(j, n, m.now))
+    emit_list(j, out, "NodeList", "v1", m.list_rv, &m.nodes, |j, n| {
+        emit_node(j, n, m.now)
+    })
 }
 
 fn emit_node(j: &mut Jw, n: &Node, now: i64) {
@@ -3672,15 +5945,27 @@ fn emit_node(j: &mut Jw, n: &Node, now: i64) {
     ]);
     labels.push(("kubernetes.io/hostname".into(), n.name.clone()));
     if n.cp {
-        labels.push(("node-role.kubernetes.io/control-plane".into(), String::new()));
-        labels.push(("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new()));
+        labels.push((
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        ));
+        labels.push((
+            "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+            String::new(),
+        ));
     }
     if !n.itype.is_empty() {
         labels.push(("node.kubernetes.io/instance-type".into(), n.itype.into()));
         labels.push(("beta.kubernetes.io/instance-type".into(), n.itype.into()));
         labels.push(("topology.kubernetes.io/zone".into(), n.zone.into()));
-        labels.push(("topology.kubernetes.io/region".into(), n.zone[..n.zone.len() - 2].trim_end_matches('-').to_string()));
-        labels.push(("failure-domain.beta.kubernetes.io/zone".into(), n.zone.into()));
+        labels.push((
+            "topology.kubernetes.io/region".into(),
+            n.zone[..n.zone.len() - 2].trim_end_matches('-').to_string(),
+        ));
+        labels.push((
+            "failure-domain.beta.kubernetes.io/zone".into(),
+            n.zone.into(),
+        ));
     }
     match n.flavour {
         1 => {
@@ -3688,24 +5973,58 @@ fn emit_node(j: &mut Jw, n: &Node, now: i64) {
             labels.push(("eks.amazonaws.com/capacityType".into(), "ON_DEMAND".into()));
         }
         2 => {
-            labels.push(("cloud.google.com/gke-nodepool".into(), format!("pool-{}", n.idx % 3 + 1)));
+            labels.push((
+                "cloud.google.com/gke-nodepool".into(),
+                format!("pool-{}", n.idx % 3 + 1),
+            ));
             labels.push(("cloud.google.com/machine-family".into(), "e2".into()));
         }
         _ => {}
     }
-    let mut ann = lv(&[("node.alpha.kubernetes.io/ttl", "0"), ("volumes.kubernetes.io/controller-managed-attach-detach", "true")]);
+    let mut ann = lv(&[
+        ("node.alpha.kubernetes.io/ttl", "0"),
+        (
+            "volumes.kubernetes.io/controller-managed-attach-detach",
+            "true",
+        ),
+    ]);
     if n.flavour == 0 {
-        ann.push(("kubeadm.alpha.kubernetes.io/cri-socket".into(), "unix:///var/run/containerd/containerd.sock".into()));
-        ann.push(("projectcalico.org/IPv4Address".into(), format!("{}/16", n.ip)));
+        ann.push((
+            "kubeadm.alpha.kubernetes.io/cri-socket".into(),
+            "unix:///var/run/containerd/containerd.sock".into(),
+        ));
+        ann.push((
+            "projectcalico.org/IPv4Address".into(),
+            format!("{}/16", n.ip),
+        ));
     }
-    emit_meta(j, &n.name, None, None, &n.uid, 1000 + n.idx as u64 * 13, None, n.created, None, &labels, &ann, None);
+    emit_meta(
+        j,
+        &n.name,
+        None,
+        None,
+        &n.uid,
+        1000 + n.idx as u64 * 13,
+        None,
+        n.created,
+        None,
+        &labels,
+        &ann,
+        None,
+    );
     let cidr = format!("10.{}.{}.0/24", 244 + n.idx / 256, n.idx % 256);
     j.obj("spec", |j| {
         j.s("podCIDR", &cidr);
         j.strs("podCIDRs", std::slice::from_ref(&cidr));
         match n.flavour {
-            1 => j.s("providerID", &format!("aws:///{}/i-0{}", n.zone, &n.machine_id[..16])),
-            2 => j.s("providerID", &format!("gce://acme-prod/{}/{}", n.zone, n.name)),
+            1 => j.s(
+                "providerID",
+                &format!("aws:///{}/i-0{}", n.zone, &n.machine_id[..16]),
+            ),
+            2 => j.s(
+                "providerID",
+                &format!("gce://acme-prod/{}/{}", n.zone, n.name),
+            ),
             _ => {}
         }
         let mut taints: Vec<(&str, &str, Option<i64>)> = vec![];
@@ -3714,12 +6033,32 @@ fn emit_node(j: &mut Jw, n: &Node, now: i64) {
         }
         match n.problem {
             Some(NodeProblem::NotReady) => {
-                taints.push(("node.kubernetes.io/unreachable", "NoSchedule", Some(n.since + 40)));
-                taints.push(("node.kubernetes.io/unreachable", "NoExecute", Some(n.since + 45)));
+                taints.push((
+                    "node.kubernetes.io/unreachable",
+                    "NoSchedule",
+                    Some(n.since + 40),
+                ));
+                taints.push((
+                    "node.kubernetes.io/unreachable",
+                    "NoExecute",
+                    Some(n.since + 45),
+                ));
             }
-            Some(NodeProblem::MemoryPressure) => taints.push(("node.kubernetes.io/memory-pressure", "NoSchedule", Some(n.since + 2))),
-            Some(NodeProblem::DiskPressure) => taints.push(("node.kubernetes.io/disk-pressure", "NoSchedule", Some(n.since + 2))),
-            Some(NodeProblem::PidPressure) => taints.push(("node.kubernetes.io/pid-pressure", "NoSchedule", Some(n.since + 2))),
+            Some(NodeProblem::MemoryPressure) => taints.push((
+                "node.kubernetes.io/memory-pressure",
+                "NoSchedule",
+                Some(n.since + 2),
+            )),
+            Some(NodeProblem::DiskPressure) => taints.push((
+                "node.kubernetes.io/disk-pressure",
+                "NoSchedule",
+                Some(n.since + 2),
+            )),
+            Some(NodeProblem::PidPressure) => taints.push((
+                "node.kubernetes.io/pid-pressure",
+                "NoSchedule",
+                Some(n.since + 2),
+            )),
             None => {}
         }
         if !taints.is_empty() {
@@ -3758,46 +6097,143 @@ fn emit_node(j: &mut Jw, n: &Node, now: i64) {
         let hb = n.heartbeat;
         let created = n.created;
         j.arr("conditions", |j| {
-            let cond = |j: &mut Jw, typ: &str, status: &str, hb: i64, tr: i64, reason: &str, msg: &str| {
-                j.item(|j| {
-                    j.s("type", typ);
-                    j.s("status", status);
-                    j.t("lastHeartbeatTime", hb);
-                    j.t("lastTransitionTime", tr);
-                    j.s("reason", reason);
-                    j.s("message", msg);
-                })
-            };
+            let cond =
+                |j: &mut Jw, typ: &str, status: &str, hb: i64, tr: i64, reason: &str, msg: &str| {
+                    j.item(|j| {
+                        j.s("type", typ);
+                        j.s("status", status);
+                        j.t("lastHeartbeatTime", hb);
+                        j.t("lastTransitionTime", tr);
+                        j.s("reason", reason);
+                        j.s("message", msg);
+                    })
+                };
             if n.flavour == 2 {
-                cond(j, "KernelDeadlock", "False", now - 30, created, "KernelHasNoDeadlock", "kernel has no deadlock");
-                cond(j, "ReadonlyFilesystem", "False", now - 30, created, "FilesystemIsNotReadOnly", "Filesystem is not read-only");
-                cond(j, "FrequentContainerdRestart", "False", now - 30, created, "NoFrequentContainerdRestart", "containerd is functioning properly");
-                cond(j, "NetworkUnavailable", "False", created + 30, created + 30, "RouteCreated", "NodeController create implicit route");
+                cond(
+                    j,
+                    "KernelDeadlock",
+                    "False",
+                    now - 30,
+                    created,
+                    "KernelHasNoDeadlock",
+                    "kernel has no deadlock",
+                );
+                cond(
+                    j,
+                    "ReadonlyFilesystem",
+                    "False",
+                    now - 30,
+                    created,
+                    "FilesystemIsNotReadOnly",
+                    "Filesystem is not read-only",
+                );
+                cond(
+                    j,
+                    "FrequentContainerdRestart",
+                    "False",
+                    now - 30,
+                    created,
+                    "NoFrequentContainerdRestart",
+                    "containerd is functioning properly",
+                );
+                cond(
+                    j,
+                    "NetworkUnavailable",
+                    "False",
+                    created + 30,
+                    created + 30,
+                    "RouteCreated",
+                    "NodeController create implicit route",
+                );
             }
             if n.problem == Some(NodeProblem::NotReady) {
                 let t = n.since + 40;
                 for typ in ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"] {
-                    cond(j, typ, "Unknown", hb, t, "NodeStatusUnknown", "Kubelet stopped posting node status.");
+                    cond(
+                        j,
+                        typ,
+                        "Unknown",
+                        hb,
+                        t,
+                        "NodeStatusUnknown",
+                        "Kubelet stopped posting node status.",
+                    );
                 }
                 return;
             }
             let p = n.problem;
             if p == Some(NodeProblem::MemoryPressure) {
-                cond(j, "MemoryPressure", "True", hb, n.since, "KubeletHasInsufficientMemory", "kubelet has insufficient memory available");
+                cond(
+                    j,
+                    "MemoryPressure",
+                    "True",
+                    hb,
+                    n.since,
+                    "KubeletHasInsufficientMemory",
+                    "kubelet has insufficient memory available",
+                );
             } else {
-                cond(j, "MemoryPressure", "False", hb, created, "KubeletHasSufficientMemory", "kubelet has sufficient memory available");
+                cond(
+                    j,
+                    "MemoryPressure",
+                    "False",
+                    hb,
+                    created,
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                );
             }
             if p == Some(NodeProblem::DiskPressure) {
-                cond(j, "DiskPressure", "True", hb, n.since, "KubeletHasDiskPressure", "kubelet has disk pressure");
+                cond(
+                    j,
+                    "DiskPressure",
+                    "True",
+                    hb,
+                    n.since,
+                    "KubeletHasDiskPressure",
+                    "kubelet has disk pressure",
+                );
             } else {
-                cond(j, "DiskPressure", "False", hb, created, "KubeletHasNoDiskPressure", "kubelet has no disk pressure");
+                cond(
+                    j,
+                    "DiskPressure",
+                    "False",
+                    hb,
+                    created,
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                );
             }
             if p == Some(NodeProblem::PidPressure) {
-                cond(j, "PIDPressure", "True", hb, n.since, "KubeletHasInsufficientPID", "kubelet has insufficient PID available");
+                cond(
+                    j,
+                    "PIDPressure",
+                    "True",
+                    hb,
+                    n.since,
+                    "KubeletHasInsufficientPID",
+                    "kubelet has insufficient PID available",
+                );
             } else {
-                cond(j, "PIDPressure", "False", hb, created, "KubeletHasSufficientPID", "kubelet has sufficient PID available");
+                cond(
+                    j,
+                    "PIDPressure",
+                    "False",
+                    hb,
+                    created,
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                );
             }
-            cond(j, "Ready", "True", hb, created + 20, "KubeletReady", "kubelet is posting ready status");
+            cond(
+                j,
+                "Ready",
+                "True",
+                hb,
+                created + 20,
+                "KubeletReady",
+                "kubelet is posting ready status",
+            );
         });
         j.arr("addresses", |j| {
             j.item(|j| {
@@ -3815,15 +6251,29 @@ fn emit_node(j: &mut Jw, n: &Node, now: i64) {
                 j.s("address", &n.name);
             });
         });
-        j.obj("daemonEndpoints", |j| j.obj("kubeletEndpoint", |j| j.i("Port", 10250)));
+        j.obj("daemonEndpoints", |j| {
+            j.obj("kubeletEndpoint", |j| j.i("Port", 10250))
+        });
         j.obj("nodeInfo", |j| {
             j.s("machineID", &n.machine_id);
             j.s("systemUUID", &n.system_uuid);
             j.s("bootID", &n.boot_id);
             let (kernel, os, rt) = match n.flavour {
-                1 => ("6.1.119-129.201.amzn2023.x86_64", "Amazon Linux 2023.6.20241212", "containerd://1.7.23"),
-                2 => ("6.1.112+", "Container-Optimized OS from Google", "containerd://1.7.24"),
-                _ => ("6.1.0-28-cloud-amd64", "Debian GNU/Linux 12 (bookworm)", "containerd://1.7.24"),
+                1 => (
+                    "6.1.119-129.201.amzn2023.x86_64",
+                    "Amazon Linux 2023.6.20241212",
+                    "containerd://1.7.23",
+                ),
+                2 => (
+                    "6.1.112+",
+                    "Container-Optimized OS from Google",
+                    "containerd://1.7.24",
+                ),
+                _ => (
+                    "6.1.0-28-cloud-amd64",
+                    "Debian GNU/Linux 12 (bookworm)",
+                    "containerd://1.7.24",
+                ),
             };
             j.s("kernelVersion", kernel);
             j.s("osImage", os);
@@ -3834,7 +6284,11 @@ fn emit_node(j: &mut Jw, n: &Node, now: i64) {
             j.s("architecture", "amd64");
         });
         if !n.images.is_empty() {
-            let mut imgs: Vec<(&String, u64)> = n.images.iter().map(|i| (i, fnv1a(i.as_bytes()) % 900_000_000 + 300_000)).collect();
+            let mut imgs: Vec<(&String, u64)> = n
+                .images
+                .iter()
+                .map(|i| (i, fnv1a(i.as_bytes()) % 900_000_000 + 300_000))
+                .collect();
             imgs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
             j.arr("images", |j| {
                 for (img, size) in imgs {
@@ -3908,7 +6362,11 @@ fn emit_container(j: &mut Jw, c: &CSpec, api_vol: Option<&str>) {
         if !c.env_from.is_empty() {
             j.arr("envFrom", |j| {
                 for (secret, name) in &c.env_from {
-                    j.item(|j| j.obj(if *secret { "secretRef" } else { "configMapRef" }, |j| j.s("name", name)));
+                    j.item(|j| {
+                        j.obj(if *secret { "secretRef" } else { "configMapRef" }, |j| {
+                            j.s("name", name)
+                        })
+                    });
                 }
             });
         }
@@ -4001,7 +6459,10 @@ fn emit_container(j: &mut Jw, c: &CSpec, api_vol: Option<&str>) {
 }
 
 fn emit_pod_spec(j: &mut Jw, t: &Tpl, pod: Option<&Pod>) {
-    let static_pod = pod.and_then(|p| p.owner.as_ref()).map(|o| o.kind == "Node").unwrap_or(false);
+    let static_pod = pod
+        .and_then(|p| p.owner.as_ref())
+        .map(|o| o.kind == "Node")
+        .unwrap_or(false);
     let api_vol = pod.filter(|_| !static_pod).map(|p| p.api_vol.as_str());
     if !t.volumes.is_empty() || api_vol.is_some() {
         j.arr("volumes", |j| {
@@ -4102,7 +6563,14 @@ fn emit_pod_spec(j: &mut Jw, t: &Tpl, pod: Option<&Pod>) {
     });
     j.s("restartPolicy", t.restart_policy);
     j.i("terminationGracePeriodSeconds", t.grace);
-    j.s("dnsPolicy", if t.host_network { "ClusterFirstWithHostNet" } else { "ClusterFirst" });
+    j.s(
+        "dnsPolicy",
+        if t.host_network {
+            "ClusterFirstWithHostNet"
+        } else {
+            "ClusterFirst"
+        },
+    );
     if !t.node_selector.is_empty() {
         j.map("nodeSelector", &t.node_selector);
     }
@@ -4190,7 +6658,14 @@ fn emit_state(j: &mut Jw, k: &str, s: Option<&St>) {
             }
         }),
         Some(St::Running(t)) => j.obj("running", |j| j.t("startedAt", *t)),
-        Some(St::Terminated { code, reason, message, started, finished, cid }) => j.obj("terminated", |j| {
+        Some(St::Terminated {
+            code,
+            reason,
+            message,
+            started,
+            finished,
+            cid,
+        }) => j.obj("terminated", |j| {
             j.i("exitCode", *code as i64);
             j.s("reason", reason);
             if let Some(m) = message {
@@ -4224,7 +6699,14 @@ fn emit_statuses(j: &mut Jw, k: &str, specs: &[CSpec], sts: &[CStatus]) {
                 j.b("ready", s.ready);
                 j.i("restartCount", s.restarts);
                 j.s("image", &c.image);
-                j.s("imageID", &if s.image_id { image_id(&c.image) } else { String::new() });
+                j.s(
+                    "imageID",
+                    &if s.image_id {
+                        image_id(&c.image)
+                    } else {
+                        String::new()
+                    },
+                );
                 if let Some(cid) = &s.cid {
                     j.s("containerID", cid);
                 }
@@ -4236,7 +6718,20 @@ fn emit_statuses(j: &mut Jw, k: &str, specs: &[CSpec], sts: &[CStatus]) {
 
 fn emit_pod(j: &mut Jw, p: &Pod, ns: &str) {
     let deletion = p.deletion.map(|t| (t, p.tpl.grace));
-    emit_meta(j, &p.name, p.generate_name.as_deref(), Some(ns), &p.uid, p.rv, None, p.created, deletion, &p.labels, &p.annotations, p.owner.as_ref());
+    emit_meta(
+        j,
+        &p.name,
+        p.generate_name.as_deref(),
+        Some(ns),
+        &p.uid,
+        p.rv,
+        None,
+        p.created,
+        deletion,
+        &p.labels,
+        &p.annotations,
+        p.owner.as_ref(),
+    );
     j.obj("spec", |j| emit_pod_spec(j, &p.tpl, Some(p)));
     j.obj("status", |j| {
         j.s("phase", p.phase);
@@ -4302,7 +6797,20 @@ fn emit_selector(j: &mut Jw, sel: &[(String, String)]) {
 }
 
 fn emit_deploy(j: &mut Jw, d: &Deploy, ns: &str) {
-    emit_meta(j, &d.name, None, Some(ns), &d.uid, d.rv, Some(d.generation), d.created, None, &d.labels, &d.annotations, None);
+    emit_meta(
+        j,
+        &d.name,
+        None,
+        Some(ns),
+        &d.uid,
+        d.rv,
+        Some(d.generation),
+        d.created,
+        None,
+        &d.labels,
+        &d.annotations,
+        None,
+    );
     j.obj("spec", |j| {
         j.i("replicas", d.replicas);
         emit_selector(j, &d.selector);
@@ -4358,7 +6866,20 @@ fn emit_deploy(j: &mut Jw, d: &Deploy, ns: &str) {
 }
 
 fn emit_rs(j: &mut Jw, r: &Rs, ns: &str) {
-    emit_meta(j, &r.name, None, Some(ns), &r.uid, r.rv, Some(r.generation), r.created, None, &r.labels, &r.annotations, Some(&r.owner));
+    emit_meta(
+        j,
+        &r.name,
+        None,
+        Some(ns),
+        &r.uid,
+        r.rv,
+        Some(r.generation),
+        r.created,
+        None,
+        &r.labels,
+        &r.annotations,
+        Some(&r.owner),
+    );
     j.obj("spec", |j| {
         j.i("replicas", r.replicas);
         emit_selector(j, &r.selector);
@@ -4381,7 +6902,20 @@ fn emit_rs(j: &mut Jw, r: &Rs, ns: &str) {
 
 fn emit_ds(j: &mut Jw, d: &Ds, ns: &str) {
     let ann = lv(&[("deprecated.daemonset.template.generation", "1")]);
-    emit_meta(j, &d.name, None, Some(ns), &d.uid, d.rv, Some(1), d.created, None, &d.labels, &ann, None);
+    emit_meta(
+        j,
+        &d.name,
+        None,
+        Some(ns),
+        &d.uid,
+        d.rv,
+        Some(1),
+        d.created,
+        None,
+        &d.labels,
+        &ann,
+        None,
+    );
     j.obj("spec", |j| {
         emit_selector(j, &d.selector);
         emit_template(j, &d.tpl);
@@ -4411,7 +6945,20 @@ fn emit_ds(j: &mut Jw, d: &Ds, ns: &str) {
 }
 
 fn emit_rc(j: &mut Jw, r: &Rc, ns: &str) {
-    emit_meta(j, &r.name, None, Some(ns), &r.uid, r.rv, Some(1), r.created, None, &r.selector, &[], None);
+    emit_meta(
+        j,
+        &r.name,
+        None,
+        Some(ns),
+        &r.uid,
+        r.rv,
+        Some(1),
+        r.created,
+        None,
+        &r.selector,
+        &[],
+        None,
+    );
     j.obj("spec", |j| {
         j.i("replicas", r.replicas);
         j.map("selector", &r.selector);
@@ -4429,7 +6976,20 @@ fn emit_rc(j: &mut Jw, r: &Rc, ns: &str) {
 }
 
 fn emit_svc(j: &mut Jw, s: &Svc, ns: &str) {
-    emit_meta(j, &s.name, None, Some(ns), &s.uid, s.rv, None, s.created, None, &s.labels, &[], None);
+    emit_meta(
+        j,
+        &s.name,
+        None,
+        Some(ns),
+        &s.uid,
+        s.rv,
+        None,
+        s.created,
+        None,
+        &s.labels,
+        &[],
+        None,
+    );
     j.obj("spec", |j| {
         j.arr("ports", |j| {
             for (name, proto, port, target, node_port) in &s.ports {
@@ -4482,7 +7042,20 @@ fn emit_svc(j: &mut Jw, s: &Svc, ns: &str) {
 }
 
 fn emit_event(j: &mut Jw, e: &Ev, ns: &str) {
-    emit_meta(j, &e.name, None, Some(ns), &e.uid, e.rv, None, e.created, None, &[], &[], None);
+    emit_meta(
+        j,
+        &e.name,
+        None,
+        Some(ns),
+        &e.uid,
+        e.rv,
+        None,
+        e.created,
+        None,
+        &[],
+        &[],
+        None,
+    );
     j.obj("involvedObject", |j| {
         j.s("kind", e.inv.kind);
         if let Some(n) = &e.inv.ns {
@@ -4556,15 +7129,26 @@ fn write_pod_logs(dir: &Path, ns: &Ns, p: &Pod) -> io::Result<u64> {
     let pdir = dir.join(&ns.name).join(&p.name);
     fs::create_dir_all(&pdir)?;
     let f = fs::File::create(pdir.join("logs.txt"))?;
-    let mut w = Counted { w: BufWriter::with_capacity(256 << 10, f), n: 0 };
+    let mut w = Counted {
+        w: BufWriter::with_capacity(256 << 10, f),
+        n: 0,
+    };
     let specs = p.tpl.init.iter().chain(p.tpl.containers.iter());
     for (c, plan) in specs.zip(&p.logs) {
-        writeln!(w, "==== START logs for container {} of pod {}/{} ====", c.name, ns.name, p.name)?;
+        writeln!(
+            w,
+            "==== START logs for container {} of pod {}/{} ====",
+            c.name, ns.name, p.name
+        )?;
         match plan {
             LogPlan::Err(e) => w.write_all(err_line(*e, &p.name).as_bytes())?,
             LogPlan::Body(b) => write_body(&mut w, b, p, &ns.name)?,
         }
-        writeln!(w, "==== END logs for container {} of pod {}/{} ====", c.name, ns.name, p.name)?;
+        writeln!(
+            w,
+            "==== END logs for container {} of pod {}/{} ====",
+            c.name, ns.name, p.name
+        )?;
     }
     w.flush()?;
     Ok(w.n)
@@ -4721,9 +7305,35 @@ const UAS: &[&str] = &[
     "axios/1.7.2",
     "curl/8.5.0",
 ];
-const PEERS: &[&str] = &["orders", "inventory", "payments", "users", "catalog", "pricing", "auth", "search", "ledger"];
-const TABLES: &[&str] = &["orders", "order_items", "users", "sessions", "payments", "products", "inventory", "audit_log"];
-const GO_CALLERS: &[&str] = &["server/http.go:142", "db/pool.go:88", "client/retry.go:57", "worker/consumer.go:201", "cache/cache.go:64", "cmd/main.go:73"];
+const PEERS: &[&str] = &[
+    "orders",
+    "inventory",
+    "payments",
+    "users",
+    "catalog",
+    "pricing",
+    "auth",
+    "search",
+    "ledger",
+];
+const TABLES: &[&str] = &[
+    "orders",
+    "order_items",
+    "users",
+    "sessions",
+    "payments",
+    "products",
+    "inventory",
+    "audit_log",
+];
+const GO_CALLERS: &[&str] = &[
+    "server/http.go:142",
+    "db/pool.go:88",
+    "client/retry.go:57",
+    "worker/consumer.go:201",
+    "cache/cache.go:64",
+    "cmd/main.go:73",
+];
 const JAVA_LOGGERS: &[&str] = &[
     "c.a.app.web.RequestLoggingFilter",
     "c.a.app.repository.OrderRepository",
@@ -4732,7 +7342,14 @@ const JAVA_LOGGERS: &[&str] = &[
     "c.a.app.cache.CacheService",
     "c.a.app.Application",
 ];
-const PY_LOGGERS: &[&str] = &["app.api", "app.db", "app.clients", "app.worker", "app.cache", "app.main"];
+const PY_LOGGERS: &[&str] = &[
+    "app.api",
+    "app.db",
+    "app.clients",
+    "app.worker",
+    "app.cache",
+    "app.main",
+];
 const DOTNET_CATS: &[&str] = &[
     "Microsoft.AspNetCore.Hosting.Diagnostics[2]",
     "App.Data.OrderRepository[0]",
@@ -4741,7 +7358,14 @@ const DOTNET_CATS: &[&str] = &[
     "App.Caching.CacheService[0]",
     "App.Program[0]",
 ];
-const KLOG_FILES: &[&str] = &["controller.go", "reflector.go", "leaderelection.go", "reconciler.go", "sync.go", "queue.go"];
+const KLOG_FILES: &[&str] = &[
+    "controller.go",
+    "reflector.go",
+    "leaderelection.go",
+    "reconciler.go",
+    "sync.go",
+    "queue.go",
+];
 
 const JAVA_FRAMES: &[&str] = &[
     "org.springframework.web.client.RestTemplate.doExecute(RestTemplate.java:915)",
@@ -4762,11 +7386,36 @@ const JAVA_FRAMES: &[&str] = &[
 ];
 const PY_FRAMES: &[(&str, u32, &str, &str)] = &[
     ("/app/app/main.py", 42, "<module>", "main()"),
-    ("/app/app/main.py", 37, "main", "app.run(host=\"0.0.0.0\", port=port)"),
-    ("/app/app/api/orders.py", 88, "create_order", "stock = inventory.fetch_stock(item.sku)"),
-    ("/app/app/clients/inventory.py", 31, "fetch_stock", "resp = self.session.get(url, timeout=2.0)"),
-    ("/usr/local/lib/python3.12/site-packages/requests/sessions.py", 602, "get", "return self.request(\"GET\", url, **kwargs)"),
-    ("/usr/local/lib/python3.12/site-packages/requests/adapters.py", 688, "send", "raise ConnectionError(e, request=request)"),
+    (
+        "/app/app/main.py",
+        37,
+        "main",
+        "app.run(host=\"0.0.0.0\", port=port)",
+    ),
+    (
+        "/app/app/api/orders.py",
+        88,
+        "create_order",
+        "stock = inventory.fetch_stock(item.sku)",
+    ),
+    (
+        "/app/app/clients/inventory.py",
+        31,
+        "fetch_stock",
+        "resp = self.session.get(url, timeout=2.0)",
+    ),
+    (
+        "/usr/local/lib/python3.12/site-packages/requests/sessions.py",
+        602,
+        "get",
+        "return self.request(\"GET\", url, **kwargs)",
+    ),
+    (
+        "/usr/local/lib/python3.12/site-packages/requests/adapters.py",
+        688,
+        "send",
+        "raise ConnectionError(e, request=request)",
+    ),
 ];
 const NODE_FRAMES: &[&str] = &[
     "TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)",
@@ -4854,14 +7503,42 @@ fn write_body<W: Write>(w: &mut W, b: &Body, p: &Pod, ns: &str) -> io::Result<()
     let mut tail = Vec::new();
     g.tail(&mut tail);
     let tail_len = tail.len() as u64;
-    let body_budget = b.budget.saturating_sub(tail_len);
+    // A usage error is printed before the program does anything else.
+    let usage_error = b.tail == Tail::Crash(2) && b.lang != Lang::Go;
+    let body_budget = if usage_error {
+        0
+    } else {
+        b.budget.saturating_sub(tail_len)
+    };
     g.end = (g.end - if tail.is_empty() { 0 } else { 2_000_000 }).max(g.t);
     let mut pending: Vec<u8> = Vec::with_capacity(1024);
     let mut out: Vec<u8> = Vec::with_capacity(1024);
-    let long_at = if b.long_line && body_budget > (1 << 20) { g.rng.below(body_budget / 2) + 1 } else { u64::MAX };
-    let latin_at = if b.latin1 { g.rng.below(body_budget.max(1)) } else { u64::MAX };
+    let long_at = if b.long_line && body_budget > (1 << 20) {
+        g.rng.below(body_budget / 2) + 1
+    } else {
+        u64::MAX
+    };
+    let latin_at = if b.latin1 {
+        g.rng.below(body_budget.max(1))
+    } else {
+        u64::MAX
+    };
     let (mut long_done, mut latin_done) = (false, false);
+    let app_lang = matches!(
+        b.lang,
+        Lang::Go | Lang::Java | Lang::Python | Lang::Node | Lang::DotNet
+    );
     while g.written < body_budget {
+        // A startup failure: the banner and the first startup line, then the error.
+        if b.tail == Tail::Crash(1)
+            && (if app_lang {
+                g.startup >= 101
+            } else {
+                g.lines >= 3
+            })
+        {
+            break;
+        }
         g.advance(body_budget);
         g.line.clear();
         if !long_done && g.written >= long_at {
@@ -4915,17 +7592,21 @@ fn convert(src: &[u8], crlf: bool, out: &mut Vec<u8>) {
 impl Gen<'_> {
     /// Moves the clock forward so that lines spread evenly up to the end time.
     fn advance(&mut self, budget: u64) {
-        if self.startup < 8 && self.lines < 8 {
-            self.t += self.rng.range(1_000, 400_000);
+        // Startup output comes in a burst, whatever the lifetime of the container.
+        let starting = match self.b.lang {
+            Lang::Go | Lang::Java | Lang::Python | Lang::Node | Lang::DotNet => self.startup < 104,
+            _ => self.lines < 6,
+        };
+        if starting {
+            self.t = (self.t + self.rng.range(1_000, 400_000)).min(self.end);
             return;
         }
-        let avg = if self.lines > 0 { (self.written / self.lines).max(40) } else { 150 };
+        let avg = self.written.checked_div(self.lines).unwrap_or(150).max(40);
         let left_lines = (budget.saturating_sub(self.written) / avg).max(1) as i64;
         let step = ((self.end - self.t) / left_lines).max(0);
-        self.t += self.rng.range(step / 5, step * 2 - step / 5 + 1);
-        if self.t > self.end {
-            self.t = self.end;
-        }
+        // Never more than half the time left, so stamps stay monotonic and below the end.
+        let inc = self.rng.range(step / 5, step * 2 - step / 5 + 1);
+        self.t += inc.min((self.end - self.t) / 2).max(0);
     }
 
     fn svc_ip(&mut self) -> String {
@@ -4933,7 +7614,11 @@ impl Gen<'_> {
     }
 
     fn pod_ip(&mut self) -> String {
-        format!("10.244.{}.{}", self.rng.range(0, 40), self.rng.range(2, 250))
+        format!(
+            "10.244.{}.{}",
+            self.rng.range(0, 40),
+            self.rng.range(2, 250)
+        )
     }
 
     fn fill(&mut self) {
@@ -4990,7 +7675,10 @@ impl Gen<'_> {
                 0 => Some("INFO:     Started server process [1]".into()),
                 1 => Some("INFO:     Waiting for application startup.".into()),
                 2 => Some("INFO:     Application startup complete.".into()),
-                3 => Some("INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)".into()),
+                3 => Some(
+                    "INFO:     Uvicorn running on http://0.0.0.0:8000 (Press CTRL+C to quit)"
+                        .into(),
+                ),
                 _ => None,
             },
             _ => None,
@@ -5019,13 +7707,21 @@ impl Gen<'_> {
                 }
                 1 => {
                     self.msg.push_str("connected to database");
-                    let _ = write!(self.f.add("host", false), "{app}-db.{}.svc.cluster.local:5432", self.ns);
+                    let _ = write!(
+                        self.f.add("host", false),
+                        "{app}-db.{}.svc.cluster.local:5432",
+                        self.ns
+                    );
                     let _ = write!(self.f.add("pool_size", true), "{}", self.rng.range(5, 30));
                 }
                 2 => {
                     self.msg.push_str("loaded configuration");
                     let _ = write!(self.f.add("profile", false), "production");
-                    let _ = write!(self.f.add("feature_flags", true), "{}", self.rng.range(3, 40));
+                    let _ = write!(
+                        self.f.add("feature_flags", true),
+                        "{}",
+                        self.rng.range(3, 40)
+                    );
                 }
                 _ => {
                     self.msg.push_str("server listening");
@@ -5077,7 +7773,12 @@ impl Gen<'_> {
         self.req = true;
         self.src = 0;
         let (method, path) = if probe {
-            ("GET", self.rng.pick(&["/healthz", "/readyz", "/metrics"]).to_string())
+            (
+                "GET",
+                self.rng
+                    .pick(&["/healthz", "/readyz", "/metrics"])
+                    .to_string(),
+            )
         } else {
             let (m, p) = *self.rng.pick(ROUTES);
             (m, self.write_path(p))
@@ -5099,22 +7800,49 @@ impl Gen<'_> {
                 _ => 200,
             }
         };
-        let dur_us = if self.rng.chance(0.04) { self.rng.range(150_000, 4_000_000) } else { self.rng.range(300, 60_000) };
-        self.msg.push_str(if probe { "health check" } else { "request completed" });
+        let dur_us = if self.rng.chance(0.04) {
+            self.rng.range(150_000, 4_000_000)
+        } else {
+            self.rng.range(300, 60_000)
+        };
+        self.msg.push_str(if probe {
+            "health check"
+        } else {
+            "request completed"
+        });
         self.f.add("method", false).push_str(method);
         *self.f.add("path", false) = path;
         let _ = write!(self.f.add("status", true), "{status}");
-        let _ = write!(self.f.add("duration_ms", true), "{}.{:03}", dur_us / 1000, dur_us % 1000);
-        let bytes = if status == 204 || status == 304 { 0 } else { self.rng.range(60, 48_000) };
+        let _ = write!(
+            self.f.add("duration_ms", true),
+            "{}.{:03}",
+            dur_us / 1000,
+            dur_us % 1000
+        );
+        let bytes = if status == 204 || status == 304 {
+            0
+        } else if probe {
+            self.rng.range(2, 120)
+        } else {
+            self.rng.range(60, 48_000)
+        };
         let _ = write!(self.f.add("bytes", true), "{bytes}");
-        let cip = if probe { format!("10.0.1.{}", self.rng.range(10, 60)) } else { self.pod_ip() };
+        let cip = if probe {
+            format!("10.0.1.{}", self.rng.range(10, 60))
+        } else {
+            self.pod_ip()
+        };
         let port = self.rng.range(32768, 60999);
         let _ = write!(self.f.add("remote_addr", false), "{cip}:{port}");
         if !probe {
             let id = hexs(&mut self.rng, 16);
             *self.f.add("request_id", false) = id;
         }
-        let ua = if probe { "kube-probe/1.32" } else { self.rng.pick(UAS) };
+        let ua = if probe {
+            "kube-probe/1.32"
+        } else {
+            self.rng.pick(UAS)
+        };
         self.f.add("user_agent", false).push_str(ua);
         if status >= 500 {
             Lvl::Warn
@@ -5128,14 +7856,28 @@ impl Gen<'_> {
             0 => {
                 self.src = 1;
                 self.msg.push_str("order created");
-                let _ = write!(self.f.add("order_id", false), "ord_{}", hexs(&mut self.rng, 12));
-                let _ = write!(self.f.add("amount", true), "{}.{:02}", self.rng.range(3, 900), self.rng.range(0, 99));
-                self.f.add("currency", false).push_str(*self.rng.pick(&["EUR", "USD", "GBP"]));
+                let _ = write!(
+                    self.f.add("order_id", false),
+                    "ord_{}",
+                    hexs(&mut self.rng, 12)
+                );
+                let _ = write!(
+                    self.f.add("amount", true),
+                    "{}.{:02}",
+                    self.rng.range(3, 900),
+                    self.rng.range(0, 99)
+                );
+                let v = *self.rng.pick(&["EUR", "USD", "GBP"]);
+                self.f.add("currency", false).push_str(v);
             }
             1 => {
                 self.src = 4;
                 self.msg.push_str("cache refreshed");
-                let _ = write!(self.f.add("entries", true), "{}", self.rng.range(10, 90_000));
+                let _ = write!(
+                    self.f.add("entries", true),
+                    "{}",
+                    self.rng.range(10, 90_000)
+                );
                 let _ = write!(self.f.add("took_ms", true), "{}", self.rng.range(1, 900));
             }
             2 => {
@@ -5150,18 +7892,31 @@ impl Gen<'_> {
                 let topic = format!("{}.events", self.rng.pick(PEERS));
                 *self.f.add("topic", false) = topic;
                 let _ = write!(self.f.add("partition", true), "{}", self.rng.range(0, 11));
-                let _ = write!(self.f.add("offset", true), "{}", self.rng.range(1_000_000, 90_000_000));
+                let _ = write!(
+                    self.f.add("offset", true),
+                    "{}",
+                    self.rng.range(1_000_000, 90_000_000)
+                );
             }
             4 => {
                 self.src = 0;
                 self.msg.push_str("user signed in");
-                let _ = write!(self.f.add("user_id", true), "{}", self.rng.range(1000, 9_999_999));
-                self.f.add("method", false).push_str(*self.rng.pick(&["password", "sso", "refresh_token"]));
+                let _ = write!(
+                    self.f.add("user_id", true),
+                    "{}",
+                    self.rng.range(1000, 9_999_999)
+                );
+                let v = *self.rng.pick(&["password", "sso", "refresh_token"]);
+                self.f.add("method", false).push_str(v);
             }
             5 => {
                 self.src = 5;
                 self.msg.push_str("metrics flushed");
-                let _ = write!(self.f.add("series", true), "{}", self.rng.range(100, 20_000));
+                let _ = write!(
+                    self.f.add("series", true),
+                    "{}",
+                    self.rng.range(100, 20_000)
+                );
             }
             6 => {
                 self.src = 1;
@@ -5186,21 +7941,42 @@ impl Gen<'_> {
             0 => {
                 self.src = 4;
                 self.msg.push_str("cache lookup");
-                let _ = write!(self.f.add("key", false), "{}:{}", self.rng.pick(TABLES), self.rng.range(1, 99_999));
-                self.f.add("hit", true).push_str(if self.rng.chance(0.8) { "true" } else { "false" });
+                let _ = write!(
+                    self.f.add("key", false),
+                    "{}:{}",
+                    self.rng.pick(TABLES),
+                    self.rng.range(1, 99_999)
+                );
+                self.f.add("hit", true).push_str(if self.rng.chance(0.8) {
+                    "true"
+                } else {
+                    "false"
+                });
             }
             1 => {
                 self.src = 1;
                 self.msg.push_str("executing query");
                 let t = self.rng.pick(TABLES);
-                let _ = write!(self.f.add("sql", false), "SELECT * FROM {t} WHERE id = $1 LIMIT 1");
-                let _ = write!(self.f.add("args", false), "[{}]", self.rng.range(1, 999_999));
+                let _ = write!(
+                    self.f.add("sql", false),
+                    "SELECT * FROM {t} WHERE id = $1 LIMIT 1"
+                );
+                let _ = write!(
+                    self.f.add("args", false),
+                    "[{}]",
+                    self.rng.range(1, 999_999)
+                );
             }
             _ => {
                 self.src = 2;
                 self.msg.push_str("outgoing request");
                 let peer = self.rng.pick(PEERS);
-                let _ = write!(self.f.add("url", false), "http://{peer}.{}.svc.cluster.local:8080/api/v1/{peer}/{}", self.ns, self.rng.range(1, 99_999));
+                let _ = write!(
+                    self.f.add("url", false),
+                    "http://{peer}.{}.svc.cluster.local:8080/api/v1/{peer}/{}",
+                    self.ns,
+                    self.rng.range(1, 99_999)
+                );
             }
         }
         Lvl::Debug
@@ -5211,7 +7987,11 @@ impl Gen<'_> {
             0 => {
                 self.src = 1;
                 self.msg.push_str("slow query");
-                let _ = write!(self.f.add("took_ms", true), "{}", self.rng.range(500, 12_000));
+                let _ = write!(
+                    self.f.add("took_ms", true),
+                    "{}",
+                    self.rng.range(500, 12_000)
+                );
                 let t = self.rng.pick(TABLES);
                 let _ = write!(self.f.add("sql", false), "SELECT id, status, total FROM {t} WHERE customer_id = $1 ORDER BY created_at DESC LIMIT 50");
             }
@@ -5219,9 +7999,17 @@ impl Gen<'_> {
                 self.src = 2;
                 self.msg.push_str("retrying request");
                 let peer = self.rng.pick(PEERS);
-                let _ = write!(self.f.add("target", false), "{peer}.{}.svc.cluster.local:8080", self.ns);
+                let _ = write!(
+                    self.f.add("target", false),
+                    "{peer}.{}.svc.cluster.local:8080",
+                    self.ns
+                );
                 let _ = write!(self.f.add("attempt", true), "{}", self.rng.range(1, 4));
-                let _ = write!(self.f.add("backoff_ms", true), "{}", self.rng.range(50, 3200));
+                let _ = write!(
+                    self.f.add("backoff_ms", true),
+                    "{}",
+                    self.rng.range(50, 3200)
+                );
             }
             2 => {
                 self.src = 5;
@@ -5233,16 +8021,24 @@ impl Gen<'_> {
                 self.msg.push_str("rate limit exceeded");
                 let ip = self.pod_ip();
                 *self.f.add("client", false) = ip;
-                let _ = write!(self.f.add("limit", true), "{}", self.rng.pick(&[50, 100, 1000]));
+                let _ = write!(
+                    self.f.add("limit", true),
+                    "{}",
+                    self.rng.pick(&[50, 100, 1000])
+                );
             }
             4 => {
                 self.src = 5;
                 self.msg.push_str("deprecated configuration key used");
-                self.f.add("key", false).push_str(*self.rng.pick(&["server.timeout", "db.maxIdle", "cache.ttl_seconds"]));
+                let v = *self
+                    .rng
+                    .pick(&["server.timeout", "db.maxIdle", "cache.ttl_seconds"]);
+                self.f.add("key", false).push_str(v);
             }
             _ => {
                 self.src = 1;
-                self.msg.push_str("connection pool exhausted, waiting for a free connection");
+                self.msg
+                    .push_str("connection pool exhausted, waiting for a free connection");
                 let _ = write!(self.f.add("active", true), "{}", self.rng.range(10, 50));
                 let _ = write!(self.f.add("waiting", true), "{}", self.rng.range(1, 40));
             }
@@ -5303,7 +8099,11 @@ impl Gen<'_> {
         self.msg.push_str(msg);
         let c = self.cause();
         *self.f.add("error", false) = c;
-        if matches!(self.b.lang, Lang::Java | Lang::Python | Lang::Node | Lang::DotNet) && self.rng.chance(0.08) {
+        if matches!(
+            self.b.lang,
+            Lang::Java | Lang::Python | Lang::Node | Lang::DotNet
+        ) && self.rng.chance(0.08)
+        {
             self.trace = 1;
         } else if self.b.lang == Lang::Go && self.b.variant <= 1 && self.rng.chance(0.3) {
             self.trace = 2;
@@ -5327,7 +8127,12 @@ impl Gen<'_> {
                     put_iso(l, t, 3);
                     l.push(b'"');
                 } else {
-                    let _ = write!(l, "{}.{:06}", t.div_euclid(1_000_000), t.rem_euclid(1_000_000));
+                    let _ = write!(
+                        l,
+                        "{}.{:06}",
+                        t.div_euclid(1_000_000),
+                        t.rem_euclid(1_000_000)
+                    );
                 }
                 l.extend_from_slice(b",\"caller\":\"");
                 l.extend_from_slice(GO_CALLERS[self.src].as_bytes());
@@ -5356,7 +8161,11 @@ impl Gen<'_> {
                 l.extend_from_slice(b"time=\"");
                 put_iso(l, t, 0);
                 l.extend_from_slice(b"\" level=");
-                l.extend_from_slice(if lvl == Lvl::Warn { b"warning" } else { lvl.lower().as_bytes() });
+                l.extend_from_slice(if lvl == Lvl::Warn {
+                    b"warning"
+                } else {
+                    lvl.lower().as_bytes()
+                });
                 l.extend_from_slice(b" msg=");
                 logfmt_val(l, &self.msg);
                 for (k, v, _) in kvs {
@@ -5371,7 +8180,13 @@ impl Gen<'_> {
                 l.extend_from_slice(b"ts=");
                 put_iso(l, t, 3);
                 l.extend_from_slice(b" caller=");
-                l.extend_from_slice(GO_CALLERS[self.src].rsplit('/').next().unwrap_or("main.go:1").as_bytes());
+                l.extend_from_slice(
+                    GO_CALLERS[self.src]
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("main.go:1")
+                        .as_bytes(),
+                );
                 l.extend_from_slice(b" level=");
                 l.extend_from_slice(lvl.lower().as_bytes());
                 l.extend_from_slice(b" msg=");
@@ -5406,7 +8221,11 @@ impl Gen<'_> {
                     5 => "main".to_string(),
                     _ => format!("task-{}", self.rng.range(1, 8)),
                 };
-                let thread = if thread.len() > 15 { thread[thread.len() - 15..].to_string() } else { thread };
+                let thread = if thread.len() > 15 {
+                    thread[thread.len() - 15..].to_string()
+                } else {
+                    thread
+                };
                 let lg = JAVA_LOGGERS[self.src];
                 if ansi {
                     l.extend_from_slice(b"\x1b[2m");
@@ -5418,7 +8237,11 @@ impl Gen<'_> {
                 } else {
                     l.push(b' ');
                 }
-                let lv = if lvl == Lvl::Fatal { "ERROR" } else { lvl.upper() };
+                let lv = if lvl == Lvl::Fatal {
+                    "ERROR"
+                } else {
+                    lvl.upper()
+                };
                 let _ = write!(l, "{lv:>5}");
                 if ansi {
                     l.extend_from_slice(b"\x1b[0;39m \x1b[35m1\x1b[0;39m \x1b[2m---\x1b[0;39m ");
@@ -5435,8 +8258,20 @@ impl Gen<'_> {
                 }
                 l.extend_from_slice(b" : ");
                 if self.req {
-                    let g = |k: &str| kvs.iter().find(|x| x.0 == k).map(|x| x.1.as_str()).unwrap_or("");
-                    let _ = write!(l, "{} {} -> {} ({} ms)", g("method"), g("path"), g("status"), g("duration_ms"));
+                    let g = |k: &str| {
+                        kvs.iter()
+                            .find(|x| x.0 == k)
+                            .map(|x| x.1.as_str())
+                            .unwrap_or("")
+                    };
+                    let _ = write!(
+                        l,
+                        "{} {} -> {} ({} ms)",
+                        g("method"),
+                        g("path"),
+                        g("status"),
+                        g("duration_ms")
+                    );
                 } else {
                     l.extend_from_slice(self.msg.as_bytes());
                     for (k, v, _) in kvs {
@@ -5450,7 +8285,12 @@ impl Gen<'_> {
                 l.push(b'\n');
             }
             (Lang::Python, v) if v == 1 && self.req => {
-                let g = |k: &str| kvs.iter().find(|x| x.0 == k).map(|x| x.1.as_str()).unwrap_or("");
+                let g = |k: &str| {
+                    kvs.iter()
+                        .find(|x| x.0 == k)
+                        .map(|x| x.1.as_str())
+                        .unwrap_or("")
+                };
                 let st: u32 = g("status").parse().unwrap_or(200);
                 let phrase = match st {
                     200 => "OK",
@@ -5466,15 +8306,26 @@ impl Gen<'_> {
                     _ => "Internal Server Error",
                 };
                 if ansi {
-                    let _ = write!(l, "\x1b[32mINFO\x1b[0m:     {} - \"\x1b[1m{} {} HTTP/1.1\x1b[0m\" {st} {phrase}\n", g("remote_addr"), g("method"), g("path"));
+                    let _ = writeln!(l, "\x1b[32mINFO\x1b[0m:     {} - \"\x1b[1m{} {} HTTP/1.1\x1b[0m\" {st} {phrase}", g("remote_addr"), g("method"), g("path"));
                 } else {
-                    let _ = writeln!(l, "INFO:     {} - \"{} {} HTTP/1.1\" {st} {phrase}", g("remote_addr"), g("method"), g("path"));
+                    let _ = writeln!(
+                        l,
+                        "INFO:     {} - \"{} {} HTTP/1.1\" {st} {phrase}",
+                        g("remote_addr"),
+                        g("method"),
+                        g("path")
+                    );
                 }
             }
             (Lang::Python, 2) => {
                 l.extend_from_slice(b"{\"event\": ");
                 json_str(l, &self.msg);
-                let _ = write!(l, ", \"level\": \"{}\", \"logger\": \"{}\", \"timestamp\": \"", lvl.lower(), PY_LOGGERS[self.src]);
+                let _ = write!(
+                    l,
+                    ", \"level\": \"{}\", \"logger\": \"{}\", \"timestamp\": \"",
+                    lvl.lower(),
+                    PY_LOGGERS[self.src]
+                );
                 put_iso(l, t, 6);
                 l.push(b'"');
                 for (k, v, num) in kvs {
@@ -5493,7 +8344,11 @@ impl Gen<'_> {
                 if ansi {
                     l.extend_from_slice(lvl.ansi().as_bytes());
                 }
-                l.extend_from_slice(if lvl == Lvl::Warn { b"WARNING" } else { lvl.upper().as_bytes() });
+                l.extend_from_slice(if lvl == Lvl::Warn {
+                    b"WARNING"
+                } else {
+                    lvl.upper().as_bytes()
+                });
                 if ansi {
                     l.extend_from_slice(b"\x1b[0m");
                 }
@@ -5515,15 +8370,29 @@ impl Gen<'_> {
                     Lvl::Error => 50,
                     Lvl::Fatal => 60,
                 };
-                let _ = write!(l, "{{\"level\":{lv},\"time\":{},\"pid\":1,\"hostname\":", t / 1000);
+                let _ = write!(
+                    l,
+                    "{{\"level\":{lv},\"time\":{},\"pid\":1,\"hostname\":",
+                    t / 1000
+                );
                 json_str(l, self.pod);
                 if self.req {
-                    let g = |k: &str| kvs.iter().find(|x| x.0 == k).map(|x| x.1.as_str()).unwrap_or("");
+                    let g = |k: &str| {
+                        kvs.iter()
+                            .find(|x| x.0 == k)
+                            .map(|x| x.1.as_str())
+                            .unwrap_or("")
+                    };
                     l.extend_from_slice(b",\"req\":{\"method\":");
                     json_str(l, g("method"));
                     l.extend_from_slice(b",\"url\":");
                     json_str(l, g("path"));
-                    let _ = write!(l, "}},\"res\":{{\"statusCode\":{}}},\"responseTime\":{}", g("status"), g("duration_ms"));
+                    let _ = write!(
+                        l,
+                        "}},\"res\":{{\"statusCode\":{}}},\"responseTime\":{}",
+                        g("status"),
+                        g("duration_ms")
+                    );
                 } else {
                     for (k, v, num) in kvs {
                         let _ = write!(l, ",\"{k}\":");
@@ -5562,10 +8431,19 @@ impl Gen<'_> {
                     Lvl::Error => "fail",
                     Lvl::Fatal => "crit",
                 };
-                let cat = if self.req { DOTNET_CATS[0] } else { DOTNET_CATS[self.src] };
+                let cat = if self.req {
+                    DOTNET_CATS[0]
+                } else {
+                    DOTNET_CATS[self.src]
+                };
                 let _ = write!(l, "{lv}: {cat}\n      ");
                 if self.req {
-                    let g = |k: &str| kvs.iter().find(|x| x.0 == k).map(|x| x.1.as_str()).unwrap_or("");
+                    let g = |k: &str| {
+                        kvs.iter()
+                            .find(|x| x.0 == k)
+                            .map(|x| x.1.as_str())
+                            .unwrap_or("")
+                    };
                     let _ = writeln!(l, "Request finished HTTP/1.1 {} http://{}:5000{} - {} {} application/json;+charset=utf-8 {}ms", g("method"), self.ip, g("path"), g("status"), g("bytes"), g("duration_ms"));
                 } else {
                     l.extend_from_slice(self.msg.as_bytes());
@@ -5590,7 +8468,13 @@ impl Gen<'_> {
         if self.trace != 1 || lvl != Lvl::Error {
             return;
         }
-        let cause = self.f.get().iter().find(|k| k.0 == "error").map(|k| k.1.clone()).unwrap_or_default();
+        let cause = self
+            .f
+            .get()
+            .iter()
+            .find(|k| k.0 == "error")
+            .map(|k| k.1.clone())
+            .unwrap_or_default();
         let l = &mut self.line;
         match self.b.lang {
             Lang::Java => {
@@ -5600,8 +8484,14 @@ impl Gen<'_> {
                     let _ = writeln!(l, "\tat {f}");
                 }
                 if self.rng.chance(0.5) {
-                    let _ = writeln!(l, "Caused by: java.net.ConnectException: Connection refused");
-                    let _ = writeln!(l, "\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)");
+                    let _ = writeln!(
+                        l,
+                        "Caused by: java.net.ConnectException: Connection refused"
+                    );
+                    let _ = writeln!(
+                        l,
+                        "\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)"
+                    );
                     let _ = writeln!(l, "\tat java.base/sun.nio.ch.NioSocketImpl.timedFinishConnect(NioSocketImpl.java:549)");
                     let _ = writeln!(l, "\t... {} common frames omitted", self.rng.range(20, 60));
                 }
@@ -5640,20 +8530,39 @@ impl Gen<'_> {
             31..=80 => 304,
             _ => 200,
         };
-        let bytes = if status == 304 { 0 } else { self.rng.range(100, 90_000) };
+        let bytes = if status == 304 {
+            0
+        } else {
+            self.rng.range(100, 90_000)
+        };
         let ip = self.pod_ip();
         let ua = *self.rng.pick(UAS);
         let t = self.t;
         let d = dt(t / 1_000_000);
         let l = &mut self.line;
-        let _ = write!(l, "{ip} - - [{:02}/{}/{:04}:", d.d, MONTHS[d.mo as usize - 1], d.y);
+        let _ = write!(
+            l,
+            "{ip} - - [{:02}/{}/{:04}:",
+            d.d,
+            MONTHS[d.mo as usize - 1],
+            d.y
+        );
         put_hms(l, &d);
-        let _ = write!(l, " +0000] \"{m} {path} HTTP/1.1\" {status} {bytes} \"-\" \"{ua}\"");
+        let _ = write!(
+            l,
+            " +0000] \"{m} {path} HTTP/1.1\" {status} {bytes} \"-\" \"{ua}\""
+        );
         if upstream {
             let rt = self.rng.range(1, 900);
             let up = format!("{}.{}.{}", self.ns, self.rng.pick(PEERS), 80);
             let uip = self.pod_ip();
-            let _ = write!(self.line, " {} 0.{rt:03} [{}] [] {uip}:8080 {bytes} 0.{rt:03} {status} {}", self.rng.range(200, 900), up.replace('.', "-"), hexs(&mut self.rng, 32));
+            let _ = write!(
+                self.line,
+                " {} 0.{rt:03} [{}] [] {uip}:8080 {bytes} 0.{rt:03} {status} {}",
+                self.rng.range(200, 900),
+                up.replace('.', "-"),
+                hexs(&mut self.rng, 32)
+            );
         }
         self.line.push(b'\n');
     }
@@ -5763,7 +8672,13 @@ impl Gen<'_> {
         }
         let (m, p) = *self.rng.pick(ROUTES);
         let path = self.write_path(p);
-        let st = if self.rng.chance(0.003) { 503 } else if self.rng.chance(0.02) { 404 } else { 200 };
+        let st = if self.rng.chance(0.003) {
+            503
+        } else if self.rng.chance(0.02) {
+            404
+        } else {
+            200
+        };
         let flags = if st == 503 { "UF" } else { "-" };
         let peer = *self.rng.pick(PEERS);
         let pip = self.pod_ip();
@@ -5829,13 +8744,18 @@ impl Gen<'_> {
                     self.rng.range(10, 90_000), self.rng.range(10, 900), self.rng.range(0, 5000), self.rng.range(1000, 9_000_000));
             }
             85..=92 => {
-                l.extend_from_slice(b"LOG:  could not receive data from client: Connection reset by peer\n");
+                l.extend_from_slice(
+                    b"LOG:  could not receive data from client: Connection reset by peer\n",
+                );
             }
             93..=97 => {
                 let id = self.rng.range(1, 999_999);
-                let _ = write!(l, "ERROR:  duplicate key value violates unique constraint \"orders_pkey\"\n");
+                let _ = writeln!(
+                    l,
+                    "ERROR:  duplicate key value violates unique constraint \"orders_pkey\""
+                );
                 put_time(l, t, b' ', 3, b'.');
-                let _ = write!(l, " UTC [{pid}] DETAIL:  Key (id)=({id}) already exists.\n");
+                let _ = writeln!(l, " UTC [{pid}] DETAIL:  Key (id)=({id}) already exists.");
                 put_time(l, t, b' ', 3, b'.');
                 let _ = writeln!(l, " UTC [{pid}] STATEMENT:  INSERT INTO orders (id, customer_id, total) VALUES ($1, $2, $3)");
             }
@@ -5853,7 +8773,13 @@ impl Gen<'_> {
         let child = self.rng.range(20, 9999);
         let l = &mut self.line;
         let head = |l: &mut Vec<u8>, who: &str, role: char| {
-            let _ = write!(l, "{who}:{role} {:02} {} {:04} ", d.d, MONTHS[d.mo as usize - 1], d.y);
+            let _ = write!(
+                l,
+                "{who}:{role} {:02} {} {:04} ",
+                d.d,
+                MONTHS[d.mo as usize - 1],
+                d.y
+            );
             put_hms(l, &d);
             put_frac(l, t, 3, b'.');
         };
@@ -5874,7 +8800,11 @@ impl Gen<'_> {
         match self.rng.below(6) {
             0 => {
                 head(l, "1", 'M');
-                let _ = writeln!(l, " * {} changes in 300 seconds. Saving...", self.rng.range(10, 9000));
+                let _ = writeln!(
+                    l,
+                    " * {} changes in 300 seconds. Saving...",
+                    self.rng.range(10, 9000)
+                );
             }
             1 => {
                 head(l, "1", 'M');
@@ -5886,7 +8816,12 @@ impl Gen<'_> {
             }
             3 => {
                 head(l, &child.to_string(), 'C');
-                let _ = writeln!(l, " * Fork CoW for RDB: current {} MB, peak {} MB, average 1 MB", self.rng.range(0, 9), self.rng.range(1, 20));
+                let _ = writeln!(
+                    l,
+                    " * Fork CoW for RDB: current {} MB, peak {} MB, average 1 MB",
+                    self.rng.range(0, 9),
+                    self.rng.range(1, 20)
+                );
             }
             4 => {
                 head(l, "1", 'M');
@@ -5902,7 +8837,8 @@ impl Gen<'_> {
     fn klog_head(&mut self, sev: u8, file: &str) {
         let t = self.t;
         let d = dt(t / 1_000_000);
-        let line = self.rng.range(40, 1800);
+        // One call site per file, as in a real binary.
+        let line = 30 + fnv1a(file.as_bytes()) % 1700;
         let l = &mut self.line;
         l.push(sev);
         pad(l, d.mo as u64, 2);
@@ -5920,7 +8856,8 @@ impl Gen<'_> {
         }
         if self.lines < 3 {
             self.klog_head(b'I', "flags.go");
-            let f = ["--v=\"2\"", "--leader-elect=\"true\"", "--kubeconfig=\"\""][self.lines as usize];
+            let f =
+                ["--v=\"2\"", "--leader-elect=\"true\"", "--kubeconfig=\"\""][self.lines as usize];
             let _ = writeln!(self.line, "FLAG: {f}");
             return;
         }
@@ -5929,7 +8866,13 @@ impl Gen<'_> {
         let peer = *self.rng.pick(PEERS);
         if r < self.b.err_per_10k * 3 {
             self.klog_head(b'E', "reflector.go");
-            let what = self.rng.pick(&["*v1.Pod", "*v1.ConfigMap", "*v1.Secret", "*v1.EndpointSlice", "*v1.Node"]);
+            let what = self.rng.pick(&[
+                "*v1.Pod",
+                "*v1.ConfigMap",
+                "*v1.Secret",
+                "*v1.EndpointSlice",
+                "*v1.Node",
+            ]);
             let cause = match self.rng.below(3) {
                 0 => "dial tcp 10.96.0.1:443: i/o timeout".to_string(),
                 1 => "dial tcp 10.96.0.1:443: connect: connection refused".to_string(),
@@ -5943,7 +8886,11 @@ impl Gen<'_> {
             let _ = writeln!(self.line, "Warning: spec.template.spec.containers[0].env[2]: hides previous definition of \"LOG_LEVEL\", which may be dropped when using apply");
             return;
         }
-        let pod = format!("{peer}-{}-{}", kname(&mut self.rng, 10), kname(&mut self.rng, 5));
+        let pod = format!(
+            "{peer}-{}-{}",
+            kname(&mut self.rng, 10),
+            kname(&mut self.rng, 5)
+        );
         match self.b.variant {
             1 => match self.rng.below(5) {
                 0..=2 => {
@@ -5962,13 +8909,27 @@ impl Gen<'_> {
                 }
                 _ => {
                     self.klog_head(b'I', "controller.go");
-                    let _ = writeln!(self.line, "quota admission added evaluator for: {}", self.rng.pick(&["leases.coordination.k8s.io", "endpointslices.discovery.k8s.io", "replicasets.apps", "jobs.batch"]));
+                    let _ = writeln!(
+                        self.line,
+                        "quota admission added evaluator for: {}",
+                        self.rng.pick(&[
+                            "leases.coordination.k8s.io",
+                            "endpointslices.discovery.k8s.io",
+                            "replicasets.apps",
+                            "jobs.batch"
+                        ])
+                    );
                 }
             },
             2 => {
                 self.klog_head(b'I', "proxier.go");
                 if self.rng.chance(0.5) {
-                    let _ = writeln!(self.line, "\"SyncProxyRules complete\" elapsed=\"{}.{:03}ms\"", self.rng.range(5, 300), self.rng.range(0, 999));
+                    let _ = writeln!(
+                        self.line,
+                        "\"SyncProxyRules complete\" elapsed=\"{}.{:03}ms\"",
+                        self.rng.range(5, 300),
+                        self.rng.range(0, 999)
+                    );
                 } else {
                     let _ = writeln!(self.line, "\"Reloading service iptables data\" numServices={} numEndpoints={} numFilterChains=6 numFilterRules={} numNATChains={} numNATRules={}", self.rng.range(50, 400), self.rng.range(50, 900), self.rng.range(3, 20), self.rng.range(20, 900), self.rng.range(100, 4000));
                 }
@@ -5999,10 +8960,19 @@ impl Gen<'_> {
                         let _ = writeln!(self.line, "\"Reconciling\" controller=\"certificate\" namespace=\"{ns}\" name=\"{peer}-tls\" reconcileID=\"{}\"", uuid(&mut self.rng));
                     }
                     2 => {
-                        let _ = writeln!(self.line, "successfully renewed lease kube-system/{}", self.b.app);
+                        let _ = writeln!(
+                            self.line,
+                            "successfully renewed lease kube-system/{}",
+                            self.b.app
+                        );
                     }
                     _ => {
-                        let _ = writeln!(self.line, "\"Scraped metrics\" node=\"worker-{}\" duration=\"{}ms\"", self.rng.range(1, 40), self.rng.range(3, 400));
+                        let _ = writeln!(
+                            self.line,
+                            "\"Scraped metrics\" node=\"worker-{}\" duration=\"{}ms\"",
+                            self.rng.range(1, 40),
+                            self.rng.range(3, 400)
+                        );
                     }
                 }
             }
@@ -6019,14 +8989,38 @@ impl Gen<'_> {
         let r = self.rng.below(10_000) as u32;
         let src = self.pod_ip();
         if r < self.b.err_per_10k * 2 {
-            let _ = writeln!(self.line, "[ERROR] plugin/errors: 2 {}. A: read udp {}:{}->10.0.0.2:53: i/o timeout", self.rng.pick(&["api.stripe.com", "sqs.eu-west-1.amazonaws.com", "registry.example.com", "oauth2.googleapis.com"]), self.ip, self.rng.range(32768, 60999));
+            let _ = writeln!(
+                self.line,
+                "[ERROR] plugin/errors: 2 {}. A: read udp {}:{}->10.0.0.2:53: i/o timeout",
+                self.rng.pick(&[
+                    "api.stripe.com",
+                    "sqs.eu-west-1.amazonaws.com",
+                    "registry.example.com",
+                    "oauth2.googleapis.com"
+                ]),
+                self.ip,
+                self.rng.range(32768, 60999)
+            );
             return;
         }
         let peer = *self.rng.pick(PEERS);
         let nx = self.rng.chance(0.3);
-        let name = if nx { format!("api.stripe.com.{}.svc.cluster.local.", self.ns) } else { format!("{peer}.{}.svc.cluster.local.", self.ns) };
+        let name = if nx {
+            format!("api.stripe.com.{}.svc.cluster.local.", self.ns)
+        } else {
+            format!("{peer}.{}.svc.cluster.local.", self.ns)
+        };
         let q = if self.rng.chance(0.7) { "A" } else { "AAAA" };
-        let _ = writeln!(self.line, "[INFO] {src}:{} - {} \"{q} IN {name} udp {} false 512\" {} qr,aa,rd {} 0.000{:03}s", self.rng.range(32768, 60999), self.rng.range(1, 65535), name.len() + 17, if nx { "NXDOMAIN" } else { "NOERROR" }, self.rng.range(90, 200), self.rng.range(40, 999));
+        let _ = writeln!(
+            self.line,
+            "[INFO] {src}:{} - {} \"{q} IN {name} udp {} false 512\" {} qr,aa,rd {} 0.000{:03}s",
+            self.rng.range(32768, 60999),
+            self.rng.range(1, 65535),
+            name.len() + 17,
+            if nx { "NXDOMAIN" } else { "NOERROR" },
+            self.rng.range(90, 200),
+            self.rng.range(40, 999)
+        );
     }
 
     fn etcd(&mut self) {
@@ -6035,9 +9029,17 @@ impl Gen<'_> {
         let l = &mut self.line;
         let (lvl, caller, msg) = *self.rng.pick(&[
             ("info", "mvcc/index.go:214", "compact tree index"),
-            ("info", "mvcc/kvstore_compaction.go:72", "finished scheduled compaction"),
+            (
+                "info",
+                "mvcc/kvstore_compaction.go:72",
+                "finished scheduled compaction",
+            ),
             ("info", "mvcc/hash.go:151", "storing new hash"),
-            ("warn", "etcdserver/util.go:170", "apply request took too long"),
+            (
+                "warn",
+                "etcdserver/util.go:170",
+                "apply request took too long",
+            ),
             ("info", "etcdserver/server.go:1440", "triggering snapshot"),
         ]);
         l.extend_from_slice(b"{\"level\":\"");
@@ -6059,7 +9061,17 @@ impl Gen<'_> {
         let l = &mut self.line;
         put_time(l, t, b' ', 3, b'.');
         if self.b.tail == Tail::Completed {
-            let _ = writeln!(l, " [INFO][{pid}] cni-installer/<nil> <nil>: {}", ["Running as a Kubernetes pod", "File is already up to date, skipping file=\"/host/opt/cni/bin/calico\"", "Installed /host/opt/cni/bin/calico-ipam", "Wrote Calico CNI binaries to /host/opt/cni/bin", "CNI plugin version: v3.28.2"][self.rng.below(5) as usize]);
+            let _ = writeln!(
+                l,
+                " [INFO][{pid}] cni-installer/<nil> <nil>: {}",
+                [
+                    "Running as a Kubernetes pod",
+                    "File is already up to date, skipping file=\"/host/opt/cni/bin/calico\"",
+                    "Installed /host/opt/cni/bin/calico-ipam",
+                    "Wrote Calico CNI binaries to /host/opt/cni/bin",
+                    "CNI plugin version: v3.28.2"
+                ][self.rng.below(5) as usize]
+            );
             return;
         }
         match self.rng.below(5) {
@@ -6085,7 +9097,11 @@ impl Gen<'_> {
         let t = self.t;
         let l = &mut self.line;
         if self.lines < 2 {
-            l.extend_from_slice(if self.lines == 0 { b"Fluent Bit v3.1.9\n" as &[u8] } else { b"* Copyright (C) 2015-2024 The Fluent Bit Authors\n" });
+            l.extend_from_slice(if self.lines == 0 {
+                b"Fluent Bit v3.1.9\n" as &[u8]
+            } else {
+                b"* Copyright (C) 2015-2024 The Fluent Bit Authors\n"
+            });
             return;
         }
         l.push(b'[');
@@ -6103,7 +9119,12 @@ impl Gen<'_> {
                 let _ = writeln!(l, "] [ info] [input:tail:tail.0] inotify_fs_add(): inode={} watch_fd={} name=/var/log/containers/{}-{}_{}_app-{}.log", self.rng.range(100_000, 9_999_999), self.rng.range(1, 300), self.rng.pick(PEERS), kname(&mut self.rng, 5), self.ns, hexs(&mut self.rng, 64));
             }
             _ => {
-                let _ = writeln!(l, "] [ info] [input:tail:tail.0] inotify_fs_remove(): inode={} watch_fd={}", self.rng.range(100_000, 9_999_999), self.rng.range(1, 300));
+                let _ = writeln!(
+                    l,
+                    "] [ info] [input:tail:tail.0] inotify_fs_remove(): inode={} watch_fd={}",
+                    self.rng.range(100_000, 9_999_999),
+                    self.rng.range(1, 300)
+                );
             }
         }
     }
@@ -6116,7 +9137,16 @@ impl Gen<'_> {
             0 => {
                 put_iso(l, t, 0);
                 let n = 30 + self.lines;
-                let _ = writeln!(l, " INFO applying migration {n:04}_{}", ["add_orders_index", "create_audit_log", "backfill_status", "drop_legacy_columns"][(n % 4) as usize]);
+                let _ = writeln!(
+                    l,
+                    " INFO applying migration {n:04}_{}",
+                    [
+                        "add_orders_index",
+                        "create_audit_log",
+                        "backfill_status",
+                        "drop_legacy_columns"
+                    ][(n % 4) as usize]
+                );
             }
             1 => {
                 if self.rng.chance(0.1) {
@@ -6139,10 +9169,20 @@ impl Gen<'_> {
             }
             3 => {
                 let ip = format!("10.96.{}.{}", self.rng.range(0, 60), self.rng.range(2, 250));
-                let _ = writeln!(l, "64 bytes from {ip}: icmp_seq={} ttl=63 time={}.{} ms", self.lines + 1, self.rng.range(0, 3), self.rng.range(0, 999));
+                let _ = writeln!(
+                    l,
+                    "64 bytes from {ip}: icmp_seq={} ttl=63 time={}.{} ms",
+                    self.lines + 1,
+                    self.rng.range(0, 3),
+                    self.rng.range(0, 999)
+                );
             }
             _ => {
-                let _ = writeln!(l, "'/config-src/{}.yaml' -> '/config/{}.yaml'", self.lines, self.lines);
+                let _ = writeln!(
+                    l,
+                    "'/config-src/{}.yaml' -> '/config/{}.yaml'",
+                    self.lines, self.lines
+                );
             }
         }
     }
@@ -6150,9 +9190,16 @@ impl Gen<'_> {
     /// One line of hundreds of KiB (a dumped payload): readers must not use small line buffers.
     fn long_line(&mut self) {
         let n = self.rng.range(100 << 10, 300 << 10) as usize;
-        self.line.extend_from_slice(b"{\"level\":\"debug\",\"msg\":\"response payload\",\"body\":\"");
+        self.line
+            .extend_from_slice(b"{\"level\":\"debug\",\"msg\":\"response payload\",\"body\":\"");
         while self.line.len() < n {
-            let _ = write!(self.line, "{{\\\"id\\\":{},\\\"sku\\\":\\\"SKU-{}\\\",\\\"qty\\\":{}}},", self.rng.range(1, 999_999), hexs(&mut self.rng, 8), self.rng.range(1, 9));
+            let _ = write!(
+                self.line,
+                "{{\\\"id\\\":{},\\\"sku\\\":\\\"SKU-{}\\\",\\\"qty\\\":{}}},",
+                self.rng.range(1, 999_999),
+                hexs(&mut self.rng, 8),
+                self.rng.range(1, 9)
+            );
         }
         self.line.extend_from_slice(b"\"}\n");
     }
@@ -6160,7 +9207,9 @@ impl Gen<'_> {
     /// A line with Latin-1 bytes (not UTF-8), as legacy libraries write them.
     fn latin1_line(&mut self) {
         put_iso(&mut self.line, self.t, 3);
-        self.line.extend_from_slice(b" WARN legacy encoder: caf\xe9 na\xefve r\xe9sum\xe9 \xff\xfe end\n");
+        self.line.extend_from_slice(
+            b" WARN legacy encoder: caf\xe9 na\xefve r\xe9sum\xe9 \xff\xfe end\n",
+        );
     }
 
     // ----- how the instance ends ---------------------------------------------------
@@ -6192,7 +9241,11 @@ impl Gen<'_> {
                     self.req = false;
                     self.src = 5;
                     self.msg.push_str("job finished");
-                    let _ = write!(self.f.add("duration_s", true), "{}", self.b.end - self.b.start);
+                    let _ = write!(
+                        self.f.add("duration_s", true),
+                        "{}",
+                        self.b.end - self.b.start
+                    );
                     std::mem::swap(&mut self.line, out);
                     self.render_app(Lvl::Info);
                     std::mem::swap(&mut self.line, out);
@@ -6201,8 +9254,13 @@ impl Gen<'_> {
             Tail::Oom | Tail::Killed => {
                 // Memory warnings, then output stops in the middle of a line: the kernel
                 // (or the kubelet's SIGKILL) gives the process no chance to flush.
-                self.t = end - 3_000_000;
-                if self.b.tail == Tail::Oom && matches!(self.b.lang, Lang::Go | Lang::Java | Lang::Python | Lang::Node | Lang::DotNet) {
+                self.t = end - 1_800_000;
+                if self.b.tail == Tail::Oom
+                    && matches!(
+                        self.b.lang,
+                        Lang::Go | Lang::Java | Lang::Python | Lang::Node | Lang::DotNet
+                    )
+                {
                     for pct in [91, 95, 98] {
                         self.msg.clear();
                         self.f.n = 0;
@@ -6213,9 +9271,10 @@ impl Gen<'_> {
                         std::mem::swap(&mut self.line, out);
                         self.render_app(Lvl::Warn);
                         std::mem::swap(&mut self.line, out);
-                        self.t += 900_000;
+                        self.t += 400_000;
                     }
                 }
+                self.t = end - 200_000;
                 self.line.clear();
                 self.fill_plain();
                 let cut = (self.line.len() / 2).max(1);
@@ -6229,6 +9288,8 @@ impl Gen<'_> {
     /// A line in the container's format, for tails (no startup banner).
     fn fill_plain(&mut self) {
         self.startup = 1000;
+        self.msg.clear();
+        self.f.n = 0;
         match self.b.lang {
             Lang::Go | Lang::Java | Lang::Python | Lang::Node | Lang::DotNet => {
                 let lvl = self.ev_request(false);
@@ -6245,16 +9306,26 @@ impl Gen<'_> {
         let sip = self.svc_ip();
         self.t = end - 1_000_000;
         // The fatal message in the container's own format first.
-        if matches!(lang, Lang::Go | Lang::Java | Lang::Python | Lang::Node | Lang::DotNet) && code != 139 {
+        // Go and Spring log the startup failure through their logger before exiting; Node,
+        // Python and .NET die with an uncaught exception that the runtime prints itself.
+        if code == 1 && matches!(lang, Lang::Go | Lang::Java) {
             self.msg.clear();
             self.f.n = 0;
             self.req = false;
             self.src = 5;
-            self.msg.push_str(if code == 2 && lang != Lang::Go { "invalid command line" } else { "failed to start" });
-            let c = self.cause();
-            *self.f.add("error", false) = c;
+            if lang == Lang::Java {
+                self.msg.push_str("Application run failed");
+            } else {
+                self.msg.push_str("failed to start");
+                let c = self.cause();
+                *self.f.add("error", false) = c;
+            }
             std::mem::swap(&mut self.line, out);
-            self.render_app(if lang == Lang::Go { Lvl::Fatal } else { Lvl::Error });
+            self.render_app(if lang == Lang::Go {
+                Lvl::Fatal
+            } else {
+                Lvl::Error
+            });
             std::mem::swap(&mut self.line, out);
         }
         match (lang, code) {
@@ -6316,6 +9387,38 @@ impl Gen<'_> {
                 out.extend_from_slice(&self.line);
                 self.line.clear();
             }
+            (Lang::Nginx, _) => {
+                put_time(out, end, b' ', 0, b'.');
+                let n = out.len();
+                out[n - 15] = b'/';
+                out[n - 12] = b'/';
+                let _ = writeln!(out, " [emerg] 1#1: host not found in upstream \"{peer}:8080\" in /etc/nginx/conf.d/default.conf:14\nnginx: [emerg] host not found in upstream \"{peer}:8080\" in /etc/nginx/conf.d/default.conf:14");
+            }
+            (Lang::Postgres, _) => {
+                for m in [
+                    "FATAL:  data directory \"/var/lib/postgresql/data/pgdata\" has invalid permissions",
+                    "DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).",
+                ] {
+                    put_time(out, end, b' ', 3, b'.');
+                    let _ = writeln!(out, " UTC [1] {m}");
+                }
+            }
+            (Lang::Redis, _) => {
+                let d = dt(end / 1_000_000);
+                for m in ["# Can't handle RDB format version 12", "# Fatal error loading the DB, check server logs. Exiting."] {
+                    let _ = write!(out, "1:M {:02} {} {:04} ", d.d, MONTHS[d.mo as usize - 1], d.y);
+                    put_hms(out, &d);
+                    let _ = writeln!(out, ".000 {m}");
+                }
+            }
+            (Lang::Envoy, _) => {
+                out.push(b'[');
+                put_time(out, end, b' ', 3, b'.');
+                let _ = writeln!(out, "][1][critical][main] [source/server/server.cc:131] error initializing configuration '/etc/envoy/envoy.yaml': Protobuf message (type envoy.config.bootstrap.v3.Bootstrap reason INVALID_ARGUMENT:(static_resources.clusters[0]) lb_polcy: Cannot find field.) has unknown fields");
+            }
+            (Lang::CoreDns, _) => {
+                let _ = writeln!(out, "[FATAL] plugin/loop: Loop (127.0.0.1:{} -> :53) detected for zone \".\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO {}.{}.\"", self.rng.range(32768, 60999), self.rng.u64() >> 1, self.rng.u64() >> 1);
+            }
             _ => {
                 let _ = writeln!(out, "Error: failed to connect to {peer}.{ns}.svc.cluster.local:5432: connection refused");
             }
@@ -6337,7 +9440,11 @@ mod tests {
     impl Scratch {
         fn new(tag: &str) -> Scratch {
             static N: AtomicUsize = AtomicUsize::new(0);
-            let p = std::env::temp_dir().join(format!("coroner-synth-{tag}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+            let p = std::env::temp_dir().join(format!(
+                "coroner-synth-{tag}-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
             let _ = fs::remove_dir_all(&p);
             Scratch(p)
         }
@@ -6369,7 +9476,8 @@ mod tests {
     }
 
     fn read_json(p: &Path) -> Value {
-        serde_json::from_slice(&fs::read(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        serde_json::from_slice(&fs::read(p).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
 
     fn items(v: &Value) -> Vec<Value> {
@@ -6388,7 +9496,11 @@ mod tests {
 
     const LISTS: &[(&str, &str, &str)] = &[
         ("events.json", "EventList", "v1"),
-        ("replication-controllers.json", "ReplicationControllerList", "v1"),
+        (
+            "replication-controllers.json",
+            "ReplicationControllerList",
+            "v1",
+        ),
         ("services.json", "ServiceList", "v1"),
         ("daemonsets.json", "DaemonSetList", "apps/v1"),
         ("deployments.json", "DeploymentList", "apps/v1"),
@@ -6400,11 +9512,17 @@ mod tests {
     fn helpers_match_go_and_kubernetes() {
         assert_eq!(ts(BASE_NOW), "2025-06-01T12:00:00Z");
         assert_eq!(ts(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(ts_micro(BASE_NOW * 1_000_000 + 42), "2025-06-01T12:00:00.000042Z");
+        assert_eq!(
+            ts_micro(BASE_NOW * 1_000_000 + 42),
+            "2025-06-01T12:00:00.000042Z"
+        );
         assert_eq!(go_dur(160), "2m40s");
         let mut b = vec![];
         go_str(&mut b, "<a&b>\"\n\u{2028}");
-        assert_eq!(String::from_utf8(b).unwrap(), r#""\u003ca\u0026b\u003e\"\n\u2028""#);
+        assert_eq!(
+            String::from_utf8(b).unwrap(),
+            r#""\u003ca\u0026b\u003e\"\n\u2028""#
+        );
         let mut r = Rng::new(1);
         let n = kname(&mut r, 200);
         assert!(n.bytes().all(|c| K8S_ALPHA.contains(&c)));
@@ -6423,7 +9541,14 @@ mod tests {
         assert_eq!(ta, tb);
 
         let c = Scratch::new("det-c");
-        let sc = write_dump(&SynthSpec { seed: spec.seed + 1, ..spec }, &c.0).unwrap();
+        let sc = write_dump(
+            &SynthSpec {
+                seed: spec.seed + 1,
+                ..spec
+            },
+            &c.0,
+        )
+        .unwrap();
         assert_ne!(tree(&c.0), ta, "another seed must give another cluster");
         assert_eq!(sc.pods, sa.pods);
     }
@@ -6443,20 +9568,31 @@ mod tests {
                 .filter(|e| e.path().is_dir())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect();
-            let names: BTreeSet<String> = pods.iter().map(|p| p["metadata"]["name"].as_str().unwrap().to_string()).collect();
+            let names: BTreeSet<String> = pods
+                .iter()
+                .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+                .collect();
             assert_eq!(dirs, names, "pod directories of {ns} must match pods.json");
             for pod in &pods {
                 let name = pod["metadata"]["name"].as_str().unwrap();
                 let data = fs::read(d.0.join(ns).join(name).join("logs.txt")).unwrap();
                 let mut pos = 0;
                 for c in container_names(pod) {
-                    let start = format!("==== START logs for container {c} of pod {ns}/{name} ====\n");
+                    let start =
+                        format!("==== START logs for container {c} of pod {ns}/{name} ====\n");
                     let end = format!("==== END logs for container {c} of pod {ns}/{name} ====\n");
-                    assert!(data[pos..].starts_with(start.as_bytes()), "{ns}/{name}: expected START for {c} at {pos}");
+                    assert!(
+                        data[pos..].starts_with(start.as_bytes()),
+                        "{ns}/{name}: expected START for {c} at {pos}"
+                    );
                     pos += start.len();
-                    let k = memchr::memmem::find(&data[pos..], end.as_bytes()).unwrap_or_else(|| panic!("{ns}/{name}: no END for {c}"));
+                    let k = memchr::memmem::find(&data[pos..], end.as_bytes())
+                        .unwrap_or_else(|| panic!("{ns}/{name}: no END for {c}"));
                     let body = &data[pos..pos + k];
-                    assert!(memchr::memmem::find(body, b"==== START logs for container ").is_none(), "{ns}/{name}/{c}: marker inside body");
+                    assert!(
+                        memchr::memmem::find(body, b"==== START logs for container ").is_none(),
+                        "{ns}/{name}/{c}: marker inside body"
+                    );
                     if body.starts_with(b"Request log error: ") {
                         errors += 1;
                         assert_eq!(body.iter().filter(|&&b| b == b'\n').count(), 1);
@@ -6493,7 +9629,11 @@ mod tests {
             let text = std::str::from_utf8(&raw).unwrap();
             assert!(text.starts_with(&format!("{{\n    \"kind\": \"{kind}\",\n    \"apiVersion\": \"{api}\",\n    \"metadata\": {{\n        \"resourceVersion\": \"")), "{}", p.display());
             assert!(text.ends_with("\n}\n"), "{}", p.display());
-            assert!(!text.contains(['<', '>', '&']), "{}: Go escapes <, > and &", p.display());
+            assert!(
+                !text.contains(['<', '>', '&']),
+                "{}: Go escapes <, > and &",
+                p.display()
+            );
             escaped |= text.contains("\\u0026");
             for line in text.lines() {
                 let indent = line.len() - line.trim_start_matches(' ').len();
@@ -6502,12 +9642,18 @@ mod tests {
             let v = read_json(&p);
             assert!(v["items"].is_null() || v["items"].is_array());
             for it in items(&v) {
-                assert!(it.get("kind").is_none() && it.get("apiVersion").is_none(), "items carry no kind");
+                assert!(
+                    it.get("kind").is_none() && it.get("apiVersion").is_none(),
+                    "items carry no kind"
+                );
                 assert!(it["metadata"]["name"].is_string());
             }
         }
         assert_eq!(total, s.json_bytes);
-        assert!(escaped || s.pods < 100, "some annotation should need Go's & escape");
+        assert!(
+            escaped || s.pods < 100,
+            "some annotation should need Go's & escape"
+        );
         let nodes = items(&read_json(&d.0.join("nodes.json")));
         assert_eq!(nodes.len(), s.nodes);
     }
@@ -6515,7 +9661,14 @@ mod tests {
     #[test]
     fn totals_are_near_the_spec() {
         let d = Scratch::new("totals");
-        let spec = SynthSpec { pods: 90, namespaces: 7, nodes: 5, log_bytes_total: 3 << 20, seed: 11, failing_ratio: 0.08 };
+        let spec = SynthSpec {
+            pods: 90,
+            namespaces: 7,
+            nodes: 5,
+            log_bytes_total: 3 << 20,
+            seed: 12,
+            failing_ratio: 0.08,
+        };
         let s = write_dump(&spec, &d.0).unwrap();
         assert_eq!(s.pods, spec.pods);
         assert_eq!(s.namespaces.len(), spec.namespaces);
@@ -6529,7 +9682,9 @@ mod tests {
             events += items(&read_json(&d.0.join(ns).join("events.json"))).len();
             for p in &ps {
                 let name = p["metadata"]["name"].as_str().unwrap();
-                log_bytes += fs::metadata(d.0.join(ns).join(name).join("logs.txt")).unwrap().len();
+                log_bytes += fs::metadata(d.0.join(ns).join(name).join("logs.txt"))
+                    .unwrap()
+                    .len();
                 if let Some(o) = p["metadata"]["ownerReferences"][0]["kind"].as_str() {
                     owners.insert(o.to_string());
                 }
@@ -6539,7 +9694,12 @@ mod tests {
         assert_eq!(events, s.events);
         assert_eq!(log_bytes, s.log_bytes);
         let ratio = s.log_bytes as f64 / spec.log_bytes_total as f64;
-        assert!((0.95..=1.05).contains(&ratio), "log bytes {} vs {}", s.log_bytes, spec.log_bytes_total);
+        assert!(
+            (0.95..=1.05).contains(&ratio),
+            "log bytes {} vs {}",
+            s.log_bytes,
+            spec.log_bytes_total
+        );
         for k in ["ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Node"] {
             assert!(owners.contains(k), "no pod owned by a {k}: {owners:?}");
         }
@@ -6553,20 +9713,41 @@ mod tests {
         for ns in &s.namespaces {
             let rss = items(&read_json(&d.0.join(ns).join("replicasets.json")));
             let deps = items(&read_json(&d.0.join(ns).join("deployments.json")));
-            let dep_uids: BTreeMap<&str, &str> = deps.iter().map(|x| (x["metadata"]["uid"].as_str().unwrap(), x["metadata"]["name"].as_str().unwrap())).collect();
+            let dep_uids: BTreeMap<&str, &str> = deps
+                .iter()
+                .map(|x| {
+                    (
+                        x["metadata"]["uid"].as_str().unwrap(),
+                        x["metadata"]["name"].as_str().unwrap(),
+                    )
+                })
+                .collect();
             let mut rs_uids = BTreeMap::new();
             for rs in &rss {
                 let o = &rs["metadata"]["ownerReferences"][0];
-                assert_eq!(dep_uids.get(o["uid"].as_str().unwrap()), Some(&o["name"].as_str().unwrap()));
-                let hash = rs["metadata"]["labels"]["pod-template-hash"].as_str().unwrap();
+                assert_eq!(
+                    dep_uids.get(o["uid"].as_str().unwrap()),
+                    Some(&o["name"].as_str().unwrap())
+                );
+                let hash = rs["metadata"]["labels"]["pod-template-hash"]
+                    .as_str()
+                    .unwrap();
                 assert!(rs["metadata"]["name"].as_str().unwrap().ends_with(hash));
-                rs_uids.insert(rs["metadata"]["uid"].as_str().unwrap().to_string(), hash.to_string());
+                rs_uids.insert(
+                    rs["metadata"]["uid"].as_str().unwrap().to_string(),
+                    hash.to_string(),
+                );
             }
             for p in items(&read_json(&d.0.join(ns).join("pods.json"))) {
                 let o = &p["metadata"]["ownerReferences"][0];
                 if o["kind"] == "ReplicaSet" {
-                    let hash = rs_uids.get(o["uid"].as_str().unwrap()).expect("pod owner is a dumped ReplicaSet");
-                    assert_eq!(p["metadata"]["labels"]["pod-template-hash"].as_str(), Some(hash.as_str()));
+                    let hash = rs_uids
+                        .get(o["uid"].as_str().unwrap())
+                        .expect("pod owner is a dumped ReplicaSet");
+                    assert_eq!(
+                        p["metadata"]["labels"]["pod-template-hash"].as_str(),
+                        Some(hash.as_str())
+                    );
                 }
             }
         }
@@ -6587,21 +9768,37 @@ mod tests {
             "readiness-failure",
             "pod-evicted",
         ] {
-            assert!(rules.contains(r), "tiny spec should exercise {r}: {rules:?}");
+            assert!(
+                rules.contains(r),
+                "tiny spec should exercise {r}: {rules:?}"
+            );
         }
         assert!(!s.node_problems.is_empty());
         let mut pods = BTreeMap::new();
         let mut warnings: BTreeSet<(String, String)> = BTreeSet::new();
         for ns in &s.namespaces {
             for p in items(&read_json(&d.0.join(ns).join("pods.json"))) {
-                pods.insert((ns.clone(), p["metadata"]["name"].as_str().unwrap().to_string()), p);
+                pods.insert(
+                    (
+                        ns.clone(),
+                        p["metadata"]["name"].as_str().unwrap().to_string(),
+                    ),
+                    p,
+                );
             }
             for e in items(&read_json(&d.0.join(ns).join("events.json"))) {
                 if e["type"] == "Warning" {
-                    warnings.insert((ns.clone(), e["involvedObject"]["name"].as_str().unwrap().to_string()));
+                    warnings.insert((
+                        ns.clone(),
+                        e["involvedObject"]["name"].as_str().unwrap().to_string(),
+                    ));
                 }
                 let legacy = !e["firstTimestamp"].is_null();
-                assert_eq!(legacy, e["eventTime"].is_null(), "an event is either core/v1 or events.k8s.io style");
+                assert_eq!(
+                    legacy,
+                    e["eventTime"].is_null(),
+                    "an event is either core/v1 or events.k8s.io style"
+                );
             }
         }
         for f in &s.failing {
@@ -6609,7 +9806,13 @@ mod tests {
             let p = &pods[&key];
             let st = &p["status"];
             let cs = |list: &str| -> Value {
-                st[list].as_array().unwrap().iter().find(|c| Some(c["name"].as_str().unwrap()) == f.container.as_deref()).cloned().unwrap()
+                st[list]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| Some(c["name"].as_str().unwrap()) == f.container.as_deref())
+                    .cloned()
+                    .unwrap()
             };
             match f.kind {
                 FailureKind::CrashLoopBackOff { exit_code } => {
@@ -6622,7 +9825,9 @@ mod tests {
                     assert_eq!(c["lastState"]["terminated"]["reason"], "OOMKilled");
                     assert_eq!(c["state"]["running"].is_object(), !crash_looping);
                 }
-                FailureKind::ImagePullBackOff | FailureKind::ErrImagePull | FailureKind::CreateContainerConfigError => {
+                FailureKind::ImagePullBackOff
+                | FailureKind::ErrImagePull
+                | FailureKind::CreateContainerConfigError => {
                     let c = cs("containerStatuses");
                     let want = match f.kind {
                         FailureKind::ImagePullBackOff => "ImagePullBackOff",
@@ -6630,11 +9835,16 @@ mod tests {
                         _ => "CreateContainerConfigError",
                     };
                     assert_eq!(c["state"]["waiting"]["reason"], want);
-                    let logs = fs::read_to_string(d.0.join(&f.namespace).join(&f.pod).join("logs.txt")).unwrap();
+                    let logs =
+                        fs::read_to_string(d.0.join(&f.namespace).join(&f.pod).join("logs.txt"))
+                            .unwrap();
                     assert!(logs.contains(&format!("Request log error: the server rejected our request for an unknown reason (get pods {})\n", f.pod)));
                 }
                 FailureKind::InitCrashLoopBackOff { .. } => {
-                    assert_eq!(cs("initContainerStatuses")["state"]["waiting"]["reason"], "CrashLoopBackOff");
+                    assert_eq!(
+                        cs("initContainerStatuses")["state"]["waiting"]["reason"],
+                        "CrashLoopBackOff"
+                    );
                 }
                 FailureKind::Unschedulable => {
                     assert_eq!(st["conditions"][0]["reason"], "Unschedulable");
@@ -6650,9 +9860,16 @@ mod tests {
                     assert_eq!(st["phase"], "Failed");
                     assert_eq!(st["reason"], "Evicted");
                 }
-                FailureKind::StuckTerminating => assert!(p["metadata"]["deletionTimestamp"].is_string()),
+                FailureKind::StuckTerminating => {
+                    assert!(p["metadata"]["deletionTimestamp"].is_string())
+                }
             }
-            if !matches!(f.kind, FailureKind::OomKilled { crash_looping: false } | FailureKind::StuckTerminating) {
+            if !matches!(
+                f.kind,
+                FailureKind::OomKilled {
+                    crash_looping: false
+                } | FailureKind::StuckTerminating
+            ) {
                 assert!(warnings.contains(&key), "no Warning event for {f:?}");
             }
             assert_eq!(f.container.is_none(), f.kind.is_pod_level());

@@ -3,6 +3,9 @@
 //! terminal summary, Markdown and HTML are rendered from the same view, so
 //! formats cannot disagree.
 
+pub mod render;
+pub mod svg;
+pub mod tables;
 pub mod terminal;
 
 use crate::analyze::{Analysis, Finding, Incident, Severity};
@@ -20,7 +23,6 @@ pub struct ReportView {
     pub tool: Tool,
     /// Only when `SOURCE_DATE_EPOCH` is set: without it, the same input
     /// gives byte-identical reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<String>,
     pub input: String,
     pub snapshot: Snapshot,
@@ -30,6 +32,12 @@ pub struct ReportView {
     pub problems: Vec<Problem>,
     pub inputs: Vec<InputFile>,
     pub rules: Vec<&'static str>,
+    pub nodes: Vec<tables::NodeRow>,
+    pub workloads: Vec<tables::WorkloadRow>,
+    pub timeline: tables::Timeline,
+    pub coverage: tables::Coverage,
+    /// What redaction did, in words (it is on unless `--no-redact`).
+    pub redaction: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -91,7 +99,14 @@ impl ReportView {
                     .flat_map(|i| i.nodes.iter().cloned()),
             ),
         };
+        let nodes = tables::nodes(ix, &findings);
+        let workloads = tables::workloads(ix, &findings);
         ReportView {
+            nodes,
+            workloads,
+            timeline: tables::timeline(ix),
+            coverage: tables::coverage(ix),
+            redaction: "off".to_string(),
             schema_version: SCHEMA_VERSION,
             tool: TOOL,
             generated_at,
