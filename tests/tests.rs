@@ -14,3 +14,5 @@ mod cli;
 mod handmade;
 mod kubectl;
 mod realdata;
+
+mod browser;

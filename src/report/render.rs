@@ -191,7 +191,9 @@ mod tests {
     #[test]
     fn markdown_escaping_defuses_injection() {
         let s = md_escape("<script>alert(1)</script> [x](http://evil) **b** |a|".into());
-        assert!(!s.contains('<') && !s.contains("](http"), "{s}");
+        assert!(!s.contains('<'), "{s}");
+        assert!(s.contains("\\[x\\](http://evil)"), "brackets are literal, so no link: {s}");
+        assert!(s.contains("\\*\\*b\\*\\*") && s.contains("\\|a\\|"), "{s}");
         let code = md_code(vec!["```".into(), "</details>".into()]);
         assert!(code.starts_with("````text\n"), "{code}");
     }
