@@ -17,7 +17,7 @@ pub mod logscan;
 pub mod model;
 pub mod quantity;
 pub mod report;
-// pub mod synth; (wired when the generator lands)
+pub mod synth;
 pub mod time;
 
 pub use dump::{load, Dump, LoadOptions, Problem};

@@ -50,7 +50,11 @@ fn split(s: &str) -> Option<Parsed> {
     if digits.len() > 36 {
         return None;
     }
-    let mantissa = if digits.is_empty() { 0 } else { digits.parse::<u128>().ok()? };
+    let mantissa = if digits.is_empty() {
+        0
+    } else {
+        digits.parse::<u128>().ok()?
+    };
     let scale = match suffix {
         "" => Scale::Decimal(0),
         "Ki" => Scale::Binary(1),
@@ -145,13 +149,20 @@ pub fn format_bytes(b: u64) -> String {
         return format!("{}{}", b / div, UNITS[unit]);
     }
     let v = b as f64 / div as f64;
-    let text = if v < 10.0 { format!("{v:.2}") } else { format!("{v:.1}") };
+    let text = if v < 10.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.1}")
+    };
     format!("{}{}", trim_zeros(&text), UNITS[unit])
 }
 
 /// Millicores for people: `250m` below one core, else cores with up to
 /// two decimals (`2`, `3.92`).
 pub fn format_cpu(millis: u64) -> String {
+    if millis == 0 {
+        return "0".to_string();
+    }
     if millis < 1000 {
         return format!("{millis}m");
     }
@@ -219,14 +230,37 @@ mod tests {
     #[test]
     fn junk_is_none_and_never_panics() {
         for s in [
-            "", " ", "m", "Gi", "abc", "1.2.3", ".", "-", "+", "1Qi", "1 Gi", "1e", "1e99999", "1e100", "--1",
-            "１", "1é", "99999999999999999999999999999999999999999999", "0x10", "NaN", "inf",
+            "",
+            " ",
+            "m",
+            "Gi",
+            "abc",
+            "1.2.3",
+            ".",
+            "-",
+            "+",
+            "1Qi",
+            "1 Gi",
+            "1e",
+            "1e99999",
+            "1e100",
+            "--1",
+            "１",
+            "1é",
+            "99999999999999999999999999999999999999999999",
+            "0x10",
+            "NaN",
+            "inf",
         ] {
             assert_eq!(cpu_millis(s), None, "{s:?}");
             assert_eq!(bytes(s), None, "{s:?}");
             assert!(parse(s).is_none(), "{s:?}");
         }
-        assert_eq!(cpu_millis("-100m"), None, "negative requests are not requests");
+        assert_eq!(
+            cpu_millis("-100m"),
+            None,
+            "negative requests are not requests"
+        );
         assert_eq!(bytes("-0"), Some(0));
     }
 
@@ -240,6 +274,7 @@ mod tests {
         assert_eq!(format_bytes(5_993_052 * 1024), "5.72Gi");
         assert_eq!(format_bytes(13_560_365_056), "12.6Gi");
         assert_eq!(format_bytes(u64::MAX), "16Ei");
+        assert_eq!(format_cpu(0), "0");
         assert_eq!(format_cpu(250), "250m");
         assert_eq!(format_cpu(2000), "2");
         assert_eq!(format_cpu(3920), "3.92");

@@ -30,7 +30,18 @@
 //!   `spec.log_bytes_total` (markers included), skewed so that a few containers are big
 //!   (capped at 10 MiB, the kubelet's default rotation size) and most are small.
 //! * **Flat memory.** Logs are generated line by line into a `BufWriter` per pod, in parallel
-//!   with rayon; nothing larger than one list file is ever held in memory.
+//!   with rayon; nothing larger than one list file is ever held in memory (about 17 MB of
+//!   peak RSS for `medium`, 85 MB for `large`, which is the object model).
+//!
+//! What a cluster looks like: kube-system with control-plane static pods (kubeadm flavour),
+//! kube-proxy and Calico DaemonSets, CoreDNS; monitoring, ingress, cert-manager and logging
+//! stacks when those namespaces exist; then application namespaces with Deployments (and their
+//! current, stuck-rollout and historical ReplicaSets), StatefulSets with PVCs, CronJob-made
+//! Jobs, an occasional ReplicationController and bare pod, Services (a few matching nothing).
+//! The flavour (kubeadm, EKS or GKE node naming and labels) follows `seed % 3`. Failures are
+//! drawn per pod with probability `failing_ratio`, every kind once before any repeats, and
+//! each one is consistent across pods.json, events.json and logs.txt (see [`FailureKind`]).
+//! Broken nodes (NotReady, memory/disk/PID pressure) come on top, with the pods they strand.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -126,10 +137,16 @@ impl Default for SynthSpec {
 pub enum FailureKind {
     /// Container waiting in CrashLoopBackOff, `lastState.terminated.exitCode` = `exit_code`
     /// (1, 2, 137 or 139, reason `Error`).
-    CrashLoopBackOff { exit_code: i32 },
+    CrashLoopBackOff {
+        /// Exit code of the last terminated instance.
+        exit_code: i32,
+    },
     /// Last termination OOMKilled (exit 137). `crash_looping`: the container now waits in
     /// CrashLoopBackOff; otherwise it restarted and runs again.
-    OomKilled { crash_looping: bool },
+    OomKilled {
+        /// Waiting in CrashLoopBackOff (true) or running again after the kill (false).
+        crash_looping: bool,
+    },
     /// Container waiting in ImagePullBackOff (a rollout to a tag that does not exist or
     /// cannot be pulled).
     ImagePullBackOff,
@@ -138,7 +155,10 @@ pub enum FailureKind {
     /// Container waiting in CreateContainerConfigError (missing Secret/ConfigMap or key).
     CreateContainerConfigError,
     /// An init container crash-loops, so the pod stays `Init:CrashLoopBackOff`.
-    InitCrashLoopBackOff { exit_code: i32 },
+    InitCrashLoopBackOff {
+        /// Exit code of the init container's last terminated instance.
+        exit_code: i32,
+    },
     /// Pending with PodScheduled=False/Unschedulable.
     Unschedulable,
     /// Pending in ContainerCreating/PodInitializing with FailedMount events.
@@ -186,9 +206,13 @@ impl FailureKind {
 /// for pod-level failures.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SynthFailure {
+    /// Namespace of the pod.
     pub namespace: String,
+    /// Pod name as in `pods.json`.
     pub pod: String,
+    /// The failing container (init or regular), `None` for pod-level failures.
     pub container: Option<String>,
+    /// What was made to fail.
     pub kind: FailureKind,
 }
 
@@ -197,8 +221,11 @@ pub struct SynthFailure {
 pub enum NodeProblem {
     /// Kubelet stopped posting status: conditions Unknown, unreachable taints.
     NotReady,
+    /// MemoryPressure=True with its taint; pods get evicted there.
     MemoryPressure,
+    /// DiskPressure=True with its taint; pods get evicted there.
     DiskPressure,
+    /// PIDPressure=True with its taint.
     PidPressure,
 }
 
@@ -209,7 +236,9 @@ pub struct SynthSummary {
     pub snapshot_time: String,
     /// Namespaces in the order of the directory listing (sorted, as `-A` gives them).
     pub namespaces: Vec<String>,
+    /// Nodes in `nodes.json`.
     pub nodes: usize,
+    /// Pods over all `pods.json` files (= `spec.pods`).
     pub pods: usize,
     /// Init containers plus containers over all pods (= number of log blocks).
     pub containers: usize,
@@ -3448,23 +3477,16 @@ impl B<'_> {
         if has_pvc && self.rng.chance(0.5) {
             return format!("0/{n} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.");
         }
-        let preempt = if self.rng.chance(0.6) {
-            let mem = self.rng.range(0, rest as i64) as usize;
-            if mem > 0 {
-                parts.push(format!("{mem} Insufficient memory"));
-            }
-            if rest - mem > 0 {
-                parts.push(format!("{} Insufficient cpu", rest - mem));
-            }
-            format!("{rest} No preemption victims found for incoming pod")
-        } else {
-            if rest > 0 {
-                parts.push(format!(
-                    "{rest} node(s) didn't match Pod's node affinity/selector"
-                ));
-            }
-            format!("{rest} Preemption is not helpful for scheduling")
-        };
+        // The cluster is full: the pod's requests fit on no schedulable node. (A node
+        // affinity variant would contradict the pod spec, which has no selector.)
+        let mem = self.rng.range(0, rest as i64) as usize;
+        if mem > 0 {
+            parts.push(format!("{mem} Insufficient memory"));
+        }
+        if rest - mem > 0 {
+            parts.push(format!("{} Insufficient cpu", rest - mem));
+        }
+        let preempt = format!("{rest} No preemption victims found for incoming pod");
         parts.sort();
         let mut pre = vec![];
         if cp + down > 0 {
@@ -9704,6 +9726,57 @@ mod tests {
             assert!(owners.contains(k), "no pod owned by a {k}: {owners:?}");
         }
         assert!(!s.failing.is_empty());
+    }
+
+    #[test]
+    fn edge_specs_do_not_panic() {
+        let specs = [
+            SynthSpec {
+                pods: 0,
+                namespaces: 0,
+                nodes: 0,
+                log_bytes_total: 0,
+                seed: 0,
+                failing_ratio: 0.0,
+            },
+            SynthSpec {
+                pods: 25,
+                namespaces: 1,
+                nodes: 1,
+                log_bytes_total: 64 << 10,
+                seed: 3,
+                failing_ratio: 1.0,
+            },
+            SynthSpec {
+                pods: 40,
+                namespaces: 2,
+                nodes: 2,
+                log_bytes_total: 0,
+                seed: 4,
+                failing_ratio: 0.5,
+            },
+            SynthSpec {
+                pods: 30,
+                namespaces: 35,
+                nodes: 7,
+                log_bytes_total: 1 << 20,
+                seed: 5,
+                failing_ratio: 0.0,
+            },
+        ];
+        for spec in specs {
+            let d = Scratch::new("edge");
+            let s = write_dump(&spec, &d.0).unwrap();
+            assert_eq!(s.pods, spec.pods, "{spec:?}");
+            assert_eq!(s.namespaces.len(), spec.namespaces.max(1));
+            assert_eq!(s.nodes, spec.nodes.max(1));
+            if spec.failing_ratio == 0.0 {
+                assert!(
+                    s.failing.is_empty() && s.node_problems.is_empty(),
+                    "{spec:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -65,8 +65,16 @@ impl WorkloadUnavailable {
         let kind = w.kind.as_str();
         let subject = crate::model::ObjectRef::new(kind, ns, &meta.name);
         let pods = pods_of(cx, kind, ns, &meta.name);
-        let live: Vec<usize> = pods.iter().copied().filter(|i| !is_terminal(&cx.ix.pods[*i].obj)).collect();
-        let not_ready: Vec<usize> = live.iter().copied().filter(|i| !is_ready(&cx.ix.pods[*i].obj)).collect();
+        let live: Vec<usize> = pods
+            .iter()
+            .copied()
+            .filter(|i| !is_terminal(&cx.ix.pods[*i].obj))
+            .collect();
+        let not_ready: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|i| !is_ready(&cx.ix.pods[*i].obj))
+            .collect();
         let missing = (counts.desired - live.len() as i64).max(0);
 
         let severity = if counts.available == 0 {
@@ -76,10 +84,16 @@ impl WorkloadUnavailable {
         };
         let starting = missing == 0
             && !not_ready.is_empty()
-            && not_ready.iter().all(|i| is_starting(cx, &cx.ix.pods[*i].obj));
+            && not_ready
+                .iter()
+                .all(|i| is_starting(cx, &cx.ix.pods[*i].obj));
         let severity = if starting { Severity::Info } else { severity };
 
-        let noun = if w.kind == WorkloadKind::DaemonSet { "pods" } else { "replicas" };
+        let noun = if w.kind == WorkloadKind::DaemonSet {
+            "pods"
+        } else {
+            "replicas"
+        };
         let mut summary = format!(
             "{kind} {ns}/{} has {} of {} {noun} available",
             meta.name, counts.available, counts.desired
@@ -91,29 +105,35 @@ impl WorkloadUnavailable {
                 summary.push_str(&format!(" (and {} more not ready)", not_ready.len() - 1));
             }
         } else if missing > 0 {
-            summary.push_str(&format!("; {missing} {} no pod", if missing == 1 { "has" } else { "have" }));
+            summary.push_str(&format!(
+                "; {missing} {} no pod",
+                if missing == 1 { "has" } else { "have" }
+            ));
         }
 
+        let have = match counts.available {
+            0 => "none is available".to_string(),
+            1 => format!("only 1 is available ({} ready)", counts.ready),
+            n => format!("only {n} are available ({} ready)", counts.ready),
+        };
         let mut explanation = if w.kind == WorkloadKind::DaemonSet {
             format!(
-                "DaemonSet {ns}/{} should run a pod on {} node{}, but only {} {} available ({} ready).",
+                "DaemonSet {ns}/{} should run a pod on {} node{}, but {have}.",
                 meta.name,
                 counts.desired,
                 plural(counts.desired),
-                counts.available,
-                if counts.available == 1 { "is" } else { "are" },
-                counts.ready
             )
         } else {
             format!(
-                "{kind} {ns}/{} wants {} replica{}, but only {} {} available ({} ready); it runs below the capacity it was given{}.",
+                "{kind} {ns}/{} wants {} replica{}, but {have}, so it {}.",
                 meta.name,
                 counts.desired,
                 plural(counts.desired),
-                counts.available,
-                if counts.available == 1 { "is" } else { "are" },
-                counts.ready,
-                if counts.available == 0 { " and serves nothing" } else { "" }
+                if counts.available == 0 {
+                    "serves nothing"
+                } else {
+                    "runs with reduced capacity"
+                }
             )
         };
         if starting {
@@ -123,7 +143,10 @@ impl WorkloadUnavailable {
             ));
         }
         if !not_ready.is_empty() {
-            explanation.push_str(&format!(" Not ready: {}.", describe_pods(cx, &not_ready, 8)));
+            explanation.push_str(&format!(
+                " Not ready: {}.",
+                describe_pods(cx, &not_ready, 8)
+            ));
         }
         if missing > 0 {
             explanation.push_str(&format!(
@@ -156,7 +179,10 @@ impl WorkloadUnavailable {
             f = f.evidence(cx.evidence(
                 &w.item,
                 &format!("/status/conditions/{ci}"),
-                Some(format!("{}={} {}: {}", c.type_, c.status, c.reason, c.message)),
+                Some(format!(
+                    "{}={} {}: {}",
+                    c.type_, c.status, c.reason, c.message
+                )),
             ));
         }
         if w.kind == WorkloadKind::Deployment {
@@ -184,7 +210,11 @@ impl WorkloadUnavailable {
             f = f.evidence(cx.evidence(
                 item,
                 &pointer,
-                Some(format!("{}: {}", item.obj.metadata.name, why_not_ready(cx, &item.obj))),
+                Some(format!(
+                    "{}: {}",
+                    item.obj.metadata.name,
+                    why_not_ready(cx, &item.obj)
+                )),
             ));
         }
 
@@ -249,7 +279,9 @@ impl Counts {
                 ready: s.number_ready.unwrap_or(0),
                 daemonset: true,
             }),
-            WorkloadKind::Deployment | WorkloadKind::ReplicaSet | WorkloadKind::ReplicationController => Some(Counts {
+            WorkloadKind::Deployment
+            | WorkloadKind::ReplicaSet
+            | WorkloadKind::ReplicationController => Some(Counts {
                 desired: w.spec.replicas.unwrap_or(1),
                 available: s.available_replicas.unwrap_or(0),
                 ready: s.ready_replicas.unwrap_or(0),
@@ -284,8 +316,13 @@ fn plural(n: i64) -> &'static str {
 
 /// The Deployment (in the dump) that controls a ReplicaSet.
 pub(crate) fn owning_deployment<'a>(cx: &Context<'a>, rs: &Workload) -> Option<&'a WorkloadEntry> {
-    let o = rs.metadata.owner_references.iter().find(|o| o.kind == "Deployment")?;
-    cx.ix.workload(WorkloadKind::Deployment, &rs.metadata.namespace, &o.name)
+    let o = rs
+        .metadata
+        .owner_references
+        .iter()
+        .find(|o| o.kind == "Deployment")?;
+    cx.ix
+        .workload(WorkloadKind::Deployment, &rs.metadata.namespace, &o.name)
 }
 
 /// The ReplicaSets in the dump that a Deployment owns.
@@ -293,7 +330,10 @@ pub(crate) fn owned_replicasets<'a>(cx: &Context<'a>, d: &Workload) -> Vec<&'a W
     cx.ix
         .workloads
         .iter()
-        .filter(|w| w.kind == WorkloadKind::ReplicaSet && w.item.obj.metadata.namespace == d.metadata.namespace)
+        .filter(|w| {
+            w.kind == WorkloadKind::ReplicaSet
+                && w.item.obj.metadata.namespace == d.metadata.namespace
+        })
         .filter(|w| {
             w.item.obj.metadata.owner_references.iter().any(|o| {
                 o.kind == "Deployment"
@@ -332,7 +372,9 @@ pub(crate) fn pods_of(cx: &Context<'_>, kind: &str, ns: &str, name: &str) -> Vec
         .enumerate()
         .filter(|(i, p)| {
             p.obj.metadata.namespace == ns
-                && cx.ix.pod_owners[*i].iter().any(|o| o.kind == kind && o.name == name)
+                && cx.ix.pod_owners[*i]
+                    .iter()
+                    .any(|o| o.kind == kind && o.name == name)
         })
         .map(|(i, _)| i)
         .collect()
@@ -350,7 +392,7 @@ pub(crate) fn node_down<'a>(cx: &Context<'a>, node: &str) -> Option<&'a crate::m
 
 /// A pod created recently whose containers wait only for the normal
 /// start-up steps, without an error.
-fn is_starting(cx: &Context<'_>, pod: &Pod) -> bool {
+pub(crate) fn is_starting(cx: &Context<'_>, pod: &Pod) -> bool {
     let young = cx
         .age(pod.metadata.creation_timestamp.as_deref())
         .is_some_and(|a| a < STARTING_SECONDS);
@@ -358,12 +400,15 @@ fn is_starting(cx: &Context<'_>, pod: &Pod) -> bool {
         return false;
     }
     let benign = |s: &crate::model::ContainerStatus| match &s.state.waiting {
-        Some(w) => matches!(w.reason.as_str(), "ContainerCreating" | "PodInitializing" | ""),
+        Some(w) => matches!(
+            w.reason.as_str(),
+            "ContainerCreating" | "PodInitializing" | ""
+        ),
         None => s.last_state.terminated.is_none(),
     };
-    let scheduled_or_pending = !condition(&pod.status.conditions, "PodScheduled")
-        .is_some_and(|(_, c)| c.status == "False");
-    scheduled_or_pending
+    let unschedulable =
+        condition(&pod.status.conditions, "PodScheduled").is_some_and(|(_, c)| c.status == "False");
+    !unschedulable
         && pod
             .status
             .container_statuses
@@ -372,29 +417,33 @@ fn is_starting(cx: &Context<'_>, pod: &Pod) -> bool {
             .all(benign)
 }
 
-/// Why a pod is not ready, in one phrase: the node is down, it is
-/// terminating, unschedulable, or a container waits (with its reason).
+/// Why a pod is not ready, in one phrase without parentheses (it is
+/// shown inside them): the node is down, it is terminating, unschedulable,
+/// or a container waits, with its reason and the newest Warning event when
+/// the reason alone says little (`ContainerCreating`).
 pub(crate) fn why_not_ready(cx: &Context<'_>, pod: &Pod) -> String {
     if let Some(c) = node_down(cx, &pod.spec.node_name) {
-        return format!("its node {} is not ready (Ready={})", pod.spec.node_name, c.status);
+        return format!(
+            "its node {} is not ready, Ready={}",
+            pod.spec.node_name, c.status
+        );
     }
     if let Some(t) = &pod.metadata.deletion_timestamp {
         return format!("terminating since {t}");
     }
     match pod.status.phase.as_str() {
-        "Failed" => {
-            return if pod.status.reason.is_empty() {
-                "failed".to_string()
-            } else {
-                format!("failed ({})", pod.status.reason)
-            }
-        }
+        "Failed" if pod.status.reason.is_empty() => return "failed".to_string(),
+        "Failed" => return format!("failed, reason {}", pod.status.reason),
         "Succeeded" => return "completed".to_string(),
         _ => {}
     }
     if let Some((_, c)) = condition(&pod.status.conditions, "PodScheduled") {
         if c.status == "False" {
-            let reason = if c.reason.is_empty() { "not scheduled" } else { c.reason.as_str() };
+            let reason = if c.reason.is_empty() {
+                "not scheduled"
+            } else {
+                c.reason.as_str()
+            };
             return if c.message.is_empty() {
                 reason.to_string()
             } else {
@@ -405,13 +454,19 @@ pub(crate) fn why_not_ready(cx: &Context<'_>, pod: &Pod) -> String {
     if pod.spec.node_name.is_empty() && pod.status.phase == "Pending" {
         return "Pending, not scheduled yet".to_string();
     }
-    let last_exit = |s: &crate::model::ContainerStatus| {
-        s.last_state
-            .terminated
-            .as_ref()
-            .map(|t| format!(", last exit code {}", t.exit_code))
-            .unwrap_or_default()
-    };
+    let waiting =
+        |kind: &str, s: &crate::model::ContainerStatus, w: &crate::model::StateWaiting| {
+            let mut phrase = format!("{kind} {} waiting in {}", s.name, w.reason);
+            // The back-off message only repeats the pod name; others name
+            // the missing Secret or the image.
+            if !w.message.is_empty() && w.reason != "CrashLoopBackOff" {
+                phrase.push_str(&format!(": {}", clip(short_runtime_error(&w.message), 100)));
+            }
+            if let Some(t) = &s.last_state.terminated {
+                phrase.push_str(&format!(", last exit code {}", t.exit_code));
+            }
+            phrase
+        };
     for s in &pod.status.init_container_statuses {
         let sidecar = pod
             .spec
@@ -420,12 +475,15 @@ pub(crate) fn why_not_ready(cx: &Context<'_>, pod: &Pod) -> String {
             .any(|c| c.name == s.name && c.restart_policy.as_deref() == Some("Always"));
         if let Some(w) = &s.state.waiting {
             if w.reason != "PodInitializing" {
-                return format!("init container {} waiting in {}{}", s.name, w.reason, last_exit(s));
+                return waiting("init container", s, w);
             }
         }
         if let Some(t) = &s.state.terminated {
             if t.exit_code != 0 {
-                return format!("init container {} exited with code {} ({})", s.name, t.exit_code, t.reason);
+                return format!(
+                    "init container {} exited with code {}, reason {}",
+                    s.name, t.exit_code, t.reason
+                );
             }
         }
         if sidecar && s.state.running.is_some() && !s.ready {
@@ -435,39 +493,34 @@ pub(crate) fn why_not_ready(cx: &Context<'_>, pod: &Pod) -> String {
     let mut weak = None;
     for s in &pod.status.container_statuses {
         if let Some(w) = &s.state.waiting {
-            let phrase = format!("container {} waiting in {}{}", s.name, w.reason, last_exit(s));
-            if matches!(w.reason.as_str(), "ContainerCreating" | "PodInitializing" | "") {
-                weak.get_or_insert(phrase);
+            if matches!(
+                w.reason.as_str(),
+                "ContainerCreating" | "PodInitializing" | ""
+            ) {
+                weak.get_or_insert(format!("container {} waiting in {}", s.name, w.reason));
                 continue;
             }
-            return phrase;
+            return waiting("container", s, w);
         }
         if let Some(t) = &s.state.terminated {
             return format!(
-                "container {} terminated ({}, exit code {})",
+                "container {} terminated with exit code {}{}",
                 s.name,
-                if t.reason.is_empty() { "no reason" } else { &t.reason },
-                t.exit_code
+                t.exit_code,
+                if t.reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(", reason {}", t.reason)
+                }
             );
         }
         if s.state.running.is_some() && !s.ready {
-            let probe = pod
-                .spec
-                .containers
-                .iter()
-                .any(|c| c.name == s.name && c.readiness_probe.is_some());
-            weak.get_or_insert(format!(
-                "container {} running but not ready{}",
-                s.name,
-                if probe { " (readiness probe failing)" } else { "" }
-            ));
+            weak.get_or_insert(format!("container {} running but not ready", s.name));
         }
     }
-    // A weak phrase ("ContainerCreating") is completed by the newest
-    // Warning event about the pod, which usually names the cause.
     let base = weak.unwrap_or_else(|| match condition(&pod.status.conditions, "Ready") {
-        Some((_, c)) if !c.reason.is_empty() => format!("not ready ({})", c.reason),
-        _ if !pod.status.phase.is_empty() => format!("not ready ({})", pod.status.phase),
+        Some((_, c)) if !c.reason.is_empty() => format!("not ready, reason {}", c.reason),
+        _ if !pod.status.phase.is_empty() => format!("not ready, phase {}", pod.status.phase),
         _ => "not ready".to_string(),
     });
     let warning = cx
@@ -476,9 +529,25 @@ pub(crate) fn why_not_ready(cx: &Context<'_>, pod: &Pod) -> String {
         .rev()
         .find(|e| e.obj.type_ == "Warning");
     match warning {
-        Some(e) => format!("{base}; {}: {}", e.obj.reason, clip(&e.obj.message, 100)),
+        Some(e) => format!(
+            "{base}, last warning {}: {}",
+            e.obj.reason,
+            clip(&e.obj.message, 100)
+        ),
         None => base,
     }
+}
+
+/// The part of a container runtime error a person needs: runc's
+/// `… unable to start container process: exec: "wge": executable file not
+/// found in $PATH: unknown` becomes `exec: "wge": executable file not
+/// found in $PATH`.
+pub(crate) fn short_runtime_error(message: &str) -> &str {
+    let m = message.trim();
+    let m = m
+        .rsplit_once("container process: ")
+        .map_or(m, |(_, tail)| tail);
+    m.strip_suffix(": unknown").unwrap_or(m)
 }
 
 /// `a (why), b (why) and 3 more`: at most `max` pods described.
@@ -538,29 +607,73 @@ mod tests {
         });
         let d = TinyDump {
             nodes: vec![node("n1")],
-            deployments: vec![deployment("shop", "cart", 3, 1), deployment("shop", "web", 2, 2)],
-            replicasets: vec![replicaset("shop", "cart-abc", "cart", 3, 1), replicaset("shop", "web-1", "web", 2, 2), replicaset("shop", "web-0", "web", 0, 0)],
+            deployments: vec![
+                deployment("shop", "cart", 3, 1),
+                deployment("shop", "web", 2, 2),
+            ],
+            replicasets: vec![
+                replicaset("shop", "cart-abc", "cart", 3, 1),
+                replicaset("shop", "web-1", "web", 2, 2),
+                replicaset("shop", "web-0", "web", 0, 0),
+            ],
             pods: vec![
                 bad,
                 owned(pod("shop", "cart-abc-2", "n1"), "cart-abc"),
                 owned(pod("shop", "web-1-a", "n1"), "web-1"),
                 owned(pod("shop", "web-1-b", "n1"), "web-1"),
             ],
-            events: vec![event("shop", "Deployment", "cart", "Normal", "ScalingReplicaSet", "Scaled up replica set cart-abc to 3", 1)],
+            events: vec![event(
+                "shop",
+                "Deployment",
+                "cart",
+                "Normal",
+                "ScalingReplicaSet",
+                "Scaled up replica set cart-abc to 3",
+                1,
+            )],
             ..Default::default()
         };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "workload-unavailable").collect();
-        assert_eq!(f.len(), 1, "only cart; the ReplicaSet is reported through its Deployment: {:#?}", f);
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "workload-unavailable")
+            .collect();
+        assert_eq!(
+            f.len(),
+            1,
+            "only cart; the ReplicaSet is reported through its Deployment: {:#?}",
+            f
+        );
         let f = f[0];
         assert_eq!(f.severity, Severity::Warning, "1 of 3 is partial");
         assert_eq!(f.subject.kind, "Deployment");
         assert_eq!(f.id, "workload-unavailable:Deployment/shop/cart");
-        assert!(f.summary.contains("1 of 3 replicas available"), "{}", f.summary);
-        assert!(f.summary.contains("cart-abc-1: container app waiting in CrashLoopBackOff, last exit code 2"), "{}", f.summary);
-        assert!(f.explanation.contains("cart-abc-1 (container app waiting in CrashLoopBackOff"), "{}", f.explanation);
-        assert!(f.explanation.contains("1 of the desired replicas has no pod"), "{}", f.explanation);
+        assert!(
+            f.summary.contains("1 of 3 replicas available"),
+            "{}",
+            f.summary
+        );
+        assert!(
+            f.summary.contains(
+                "cart-abc-1: container app waiting in CrashLoopBackOff, last exit code 2"
+            ),
+            "{}",
+            f.summary
+        );
+        assert!(
+            f.explanation
+                .contains("cart-abc-1 (container app waiting in CrashLoopBackOff"),
+            "{}",
+            f.explanation
+        );
+        assert!(
+            f.explanation
+                .contains("1 of the desired replicas has no pod"),
+            "{}",
+            f.explanation
+        );
         assert_eq!(f.facts["missing_pods"], 1);
         assert_eq!(f.facts["not_ready_pods"], json!(["cart-abc-1"]));
         assert_eq!(f.evidence[0].pointer.as_deref(), Some("/items/0/status"));
@@ -576,34 +689,63 @@ mod tests {
         });
         let d = TinyDump {
             nodes: vec![node("n1")],
-            deployments: vec![deployment("shop", "api", 1, 0), deployment("shop", "idle", 0, 0)],
+            deployments: vec![
+                deployment("shop", "api", 1, 0),
+                deployment("shop", "idle", 0, 0),
+            ],
             daemonsets: vec![ds.clone()],
-            replication_controllers: vec![json!({"metadata": {"name": "rc", "namespace": "shop"}, "spec": {"replicas": 1}, "status": {"replicas": 1, "readyReplicas": 1, "availableReplicas": 1}})],
+            replication_controllers: vec![
+                json!({"metadata": {"name": "rc", "namespace": "shop"}, "spec": {"replicas": 1}, "status": {"replicas": 1, "readyReplicas": 1, "availableReplicas": 1}}),
+            ],
             ..Default::default()
         };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "workload-unavailable").collect();
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "workload-unavailable")
+            .collect();
         assert_eq!(f.len(), 1, "{:#?}", f);
         assert_eq!(f[0].subject.name, "api");
         assert_eq!(f[0].severity, Severity::Critical);
-        assert!(f[0].summary.contains("0 of 1 replicas available; 1 has no pod"), "{}", f[0].summary);
+        assert!(
+            f[0].summary
+                .contains("0 of 1 replicas available; 1 has no pod"),
+            "{}",
+            f[0].summary
+        );
 
         // A DaemonSet short of a pod on one of its nodes.
         ds["status"]["numberAvailable"] = 1.into();
         ds["status"]["numberReady"] = 1.into();
-        let d = TinyDump { nodes: vec![node("n1")], daemonsets: vec![ds], ..Default::default() };
+        let d = TinyDump {
+            nodes: vec![node("n1")],
+            daemonsets: vec![ds],
+            ..Default::default()
+        };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "workload-unavailable").collect();
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "workload-unavailable")
+            .collect();
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
-        assert!(f[0].summary.starts_with("DaemonSet kube-system/agent has 1 of 2 pods available"), "{}", f[0].summary);
+        assert!(
+            f[0].summary
+                .starts_with("DaemonSet kube-system/agent has 1 of 2 pods available"),
+            "{}",
+            f[0].summary
+        );
     }
 
     #[test]
     fn demo_dump() {
-        let ix = crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
+        let ix =
+            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
+                .unwrap();
         let a = analyze(&ix);
         let mut got: Vec<(String, String, Severity)> = a
             .findings
@@ -612,19 +754,48 @@ mod tests {
             .map(|f| (f.subject.kind.clone(), f.subject.name.clone(), f.severity))
             .collect();
         got.sort();
-        let mut want = vec![("DaemonSet".to_string(), "kube-proxy".to_string(), Severity::Warning)];
-        for d in ["analytics", "cart", "catalog", "invoices", "orders", "payments", "search"] {
+        let mut want = vec![(
+            "DaemonSet".to_string(),
+            "kube-proxy".to_string(),
+            Severity::Warning,
+        )];
+        for d in [
+            "analytics",
+            "cart",
+            "catalog",
+            "invoices",
+            "orders",
+            "payments",
+            "search",
+        ] {
             want.push(("Deployment".into(), d.into(), Severity::Critical));
         }
-        want.push(("Deployment".into(), "notifications".into(), Severity::Warning));
+        want.push((
+            "Deployment".into(),
+            "notifications".into(),
+            Severity::Warning,
+        ));
         want.sort();
         assert_eq!(got, want);
-        let find = |name: &str| a.findings.iter().find(|f| f.rule == "workload-unavailable" && f.subject.name == name).unwrap();
+        let find = |name: &str| {
+            a.findings
+                .iter()
+                .find(|f| f.rule == "workload-unavailable" && f.subject.name == name)
+                .unwrap()
+        };
         let kp = find("kube-proxy");
         assert!(kp.summary.contains("kube-proxy-lm5tc"), "{}", kp.summary);
-        assert!(kp.summary.contains("its node worker-3 is not ready"), "{}", kp.summary);
+        assert!(
+            kp.summary.contains("its node worker-3 is not ready"),
+            "{}",
+            kp.summary
+        );
         let n = find("notifications");
-        assert!(n.explanation.contains("exceeded quota: shop-quota"), "{}", n.explanation);
+        assert!(
+            n.explanation.contains("exceeded quota: shop-quota"),
+            "{}",
+            n.explanation
+        );
         assert_eq!(n.facts["missing_pods"], 2);
         let inv = find("invoices");
         assert!(inv.summary.contains("FailedMount"), "{}", inv.summary);
