@@ -367,7 +367,9 @@ impl DumpIndex {
         {
             ids.extend(v.iter().filter(|i| {
                 let o = &self.events[**i].obj.involved_object;
-                uid.is_empty() || o.uid.is_empty() || o.uid == uid
+                // The kubelet sets a node event's involvedObject.uid to the
+                // node's *name*, so node events match by name alone.
+                kind == "Node" || uid.is_empty() || o.uid.is_empty() || o.uid == uid
             }));
         }
         ids.sort_unstable();

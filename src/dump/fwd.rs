@@ -16,8 +16,13 @@ const CHUNK: usize = 1 << 20;
 
 pub struct Fwd<R> {
     src: R,
-    buf: Vec<u8>,
-    /// Offset in the source of `buf[0]`.
+    /// Backing store, allocated (and zeroed) once; the window is
+    /// `store[lo..hi]`. Moving forward only moves `lo`, so no byte is copied
+    /// or cleared per chunk (that cost adds up over gigabytes).
+    store: Vec<u8>,
+    lo: usize,
+    hi: usize,
+    /// Offset in the source of `store[lo]`.
     base: u64,
     /// Number of `\n` bytes before `base`.
     lines_before: u64,
@@ -38,7 +43,9 @@ impl<R: Read> Fwd<R> {
     pub fn at(src: R, offset: u64, lines_before: u64, hash: bool) -> Fwd<R> {
         Fwd {
             src,
-            buf: Vec::with_capacity(CHUNK + 4096),
+            store: Vec::new(),
+            lo: 0,
+            hi: 0,
             base: offset,
             lines_before,
             eof: false,
@@ -47,18 +54,31 @@ impl<R: Read> Fwd<R> {
         }
     }
 
+    fn win(&self) -> &[u8] {
+        &self.store[self.lo..self.hi]
+    }
+
     /// Reads the next chunk. Returns false at end of input.
     fn fill(&mut self) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
+        if self.store.len() - self.hi < CHUNK {
+            // Slide the window to the front; grow only if it is still short
+            // (a caller is holding more than a chunk, e.g. a long line).
+            self.store.copy_within(self.lo..self.hi, 0);
+            self.hi -= self.lo;
+            self.lo = 0;
+            if self.store.len() - self.hi < CHUNK {
+                self.store.resize(self.hi + 2 * CHUNK, 0);
+            }
+        }
+        let old = self.hi;
         let mut got = 0;
         // Fill the whole chunk if the source gives short reads (decoders do),
         // so searches run over large slices.
         while got < CHUNK {
-            match self.src.read(&mut self.buf[old + got..]) {
+            match self.src.read(&mut self.store[old + got..old + CHUNK]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
@@ -66,14 +86,14 @@ impl<R: Read> Fwd<R> {
                 Ok(n) => got += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    self.buf.truncate(old + got);
+                    self.hi = old + got;
                     return Err(e);
                 }
             }
         }
-        self.buf.truncate(old + got);
+        self.hi = old + got;
         if let Some(h) = &mut self.hasher {
-            h.update(&self.buf[old..]);
+            h.update(&self.store[old..self.hi]);
         }
         Ok(got > 0)
     }
@@ -83,19 +103,20 @@ impl<R: Read> Fwd<R> {
         if pos <= self.base {
             return;
         }
-        let n = ((pos - self.base) as usize).min(self.buf.len());
+        let n = ((pos - self.base) as usize).min(self.hi - self.lo);
         if n == 0 {
             return;
         }
-        self.lines_before += count_newlines(&self.buf[..n]);
-        self.prev_byte = Some(self.buf[n - 1]);
-        self.buf.drain(..n);
+        let dropped = &self.store[self.lo..self.lo + n];
+        self.lines_before += count_newlines(dropped);
+        self.prev_byte = Some(dropped[n - 1]);
+        self.lo += n;
         self.base += n as u64;
     }
 
     /// The offset one past the last byte read so far.
     fn end(&self) -> u64 {
-        self.base + self.buf.len() as u64
+        self.base + (self.hi - self.lo) as u64
     }
 
     /// The byte just before `pos`, if `pos` is in the window (or just past
@@ -104,7 +125,7 @@ impl<R: Read> Fwd<R> {
         if pos == 0 {
             None
         } else if pos > self.base {
-            self.buf.get((pos - 1 - self.base) as usize).copied()
+            self.win().get((pos - 1 - self.base) as usize).copied()
         } else if pos == self.base {
             self.prev_byte
         } else {
@@ -139,12 +160,12 @@ impl<R: Read> Fwd<R> {
     pub fn look(&mut self, anchor: u64, pos: u64, len: usize) -> io::Result<&[u8]> {
         debug_assert!(anchor >= self.base && pos >= anchor, "Fwd moves forward only");
         self.discard_to(anchor.min(pos));
-        while self.end() < pos + len as u64 && self.fill()? {}
+        while self.end() < pos.saturating_add(len as u64) && self.fill()? {}
         // A caller may ask past what exists; clamp.
-        let start = ((pos.max(self.base)) - self.base) as usize;
-        let start = start.min(self.buf.len());
-        let stop = (start + len).min(self.buf.len());
-        Ok(&self.buf[start..stop])
+        let w = self.win();
+        let start = ((pos.max(self.base) - self.base) as usize).min(w.len());
+        let stop = start.saturating_add(len).min(w.len());
+        Ok(&w[start..stop])
     }
 
     /// The line starting at `pos`: its bytes without the line end (at most
@@ -197,8 +218,9 @@ impl<R: Read> Fwd<R> {
         loop {
             self.discard_to(from);
             let rel = (from - self.base) as usize;
-            if rel < self.buf.len() {
-                if let Some(i) = finder.find(&self.buf[rel..]) {
+            let w = self.win();
+            if rel < w.len() {
+                if let Some(i) = finder.find(&w[rel..]) {
                     return Ok(Some(from + i as u64));
                 }
             }
@@ -219,8 +241,9 @@ impl<R: Read> Fwd<R> {
         loop {
             self.discard_to(from);
             let rel = (from - self.base) as usize;
-            if rel < self.buf.len() {
-                if let Some(i) = memchr::memchr(byte, &self.buf[rel..]) {
+            let w = self.win();
+            if rel < w.len() {
+                if let Some(i) = memchr::memchr(byte, &w[rel..]) {
                     return Ok(Some(from + i as u64));
                 }
             }
@@ -236,8 +259,9 @@ impl<R: Read> Fwd<R> {
     pub fn line_number(&mut self, pos: u64) -> io::Result<u64> {
         debug_assert!(pos >= self.base, "Fwd moves forward only");
         self.discard_to(pos);
-        let rel = (pos.saturating_sub(self.base) as usize).min(self.buf.len());
-        Ok(self.lines_before + count_newlines(&self.buf[..rel]) + 1)
+        let w = self.win();
+        let rel = (pos.saturating_sub(self.base) as usize).min(w.len());
+        Ok(self.lines_before + count_newlines(&w[..rel]) + 1)
     }
 
     /// Reads to the end (for the hash) and returns the total size and the
@@ -255,9 +279,10 @@ impl<R: Read> Fwd<R> {
     }
 }
 
-/// Counts `\n` bytes; written as a plain loop so it vectorizes.
+/// Counts `\n` bytes, with AVX2 where the CPU has it (bytecount picks at
+/// run time): line numbers need every newline of every log counted.
 pub fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    bytecount::count(bytes, b'\n') as u64
 }
 
 #[cfg(test)]

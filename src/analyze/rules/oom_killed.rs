@@ -51,7 +51,10 @@ impl Rule for OomKilled {
                 continue;
             }
             let node_oom = node_oom_events(cx, &pod.spec.node_name);
-            let statuses = [(false, &pod.status.container_statuses), (true, &pod.status.init_container_statuses)];
+            let statuses = [
+                (false, &pod.status.container_statuses),
+                (true, &pod.status.init_container_statuses),
+            ];
             for (init, list) in statuses {
                 for (si, st) in list.iter().enumerate() {
                     if let Some(f) = self.check_container(cx, pi, item, init, si, st, &node_oom) {
@@ -94,7 +97,9 @@ impl OomKilled {
         let t = kill.term;
         let (spec_ptr, spec) = spec_container(pod, init, &st.name);
         let limit = spec.and_then(|c| c.resources.limits.get("memory")).cloned();
-        let request = spec.and_then(|c| c.resources.requests.get("memory")).cloned();
+        let request = spec
+            .and_then(|c| c.resources.requests.get("memory"))
+            .cloned();
         let running_now = st.state.running.is_some();
         let age = cx.age(t.finished_at.as_deref());
         let recent = age.is_none_or(|a| a <= RECENT_SECONDS);
@@ -118,7 +123,11 @@ impl OomKilled {
             "{kind} {} of pod {ns}/{} was {} (exit code {}",
             st.name,
             pod.metadata.name,
-            if kill.certain { "OOMKilled" } else { "killed, probably out of memory" },
+            if kill.certain {
+                "OOMKilled"
+            } else {
+                "killed, probably out of memory"
+            },
             t.exit_code
         );
         match &limit {
@@ -126,7 +135,11 @@ impl OomKilled {
             None => summary.push_str(", no memory limit)"),
         }
         if st.restart_count > 0 {
-            summary.push_str(&format!(", {} restarts", st.restart_count));
+            summary.push_str(&format!(
+                ", {} restart{}",
+                st.restart_count,
+                if st.restart_count == 1 { "" } else { "s" }
+            ));
         }
 
         let mut explanation = if kill.certain {
@@ -167,7 +180,8 @@ impl OomKilled {
                 pod.spec.node_name,
                 match (pressure, node_oom.len()) {
                     (true, 0) => "is under MemoryPressure".to_string(),
-                    (true, _) => "is under MemoryPressure and logged out-of-memory events".to_string(),
+                    (true, _) =>
+                        "is under MemoryPressure and logged out-of-memory events".to_string(),
                     (false, _) => "logged out-of-memory events".to_string(),
                 }
             ));
@@ -213,7 +227,11 @@ impl OomKilled {
         let state_ptr = format!(
             "{}/{}",
             status_pointer(init, si),
-            if kill.current { "state/terminated" } else { "lastState/terminated" }
+            if kill.current {
+                "state/terminated"
+            } else {
+                "lastState/terminated"
+            }
         );
         let mut events = cx.summarize(&cx.events_of("Pod", &pod.metadata));
         let node_events: Vec<&Located<Event>> = node_oom.to_vec();
@@ -258,7 +276,11 @@ impl OomKilled {
             ));
         }
         for e in node_oom.iter().filter(|e| near(e, t)) {
-            f = f.evidence(cx.evidence(e, "", Some(format!("{}: {}", e.obj.reason, e.obj.message))));
+            f = f.evidence(cx.evidence(
+                e,
+                "",
+                Some(format!("{}: {}", e.obj.reason, e.obj.message)),
+            ));
         }
         if !running_now {
             // The log of a container that is not running is the log of the
@@ -272,10 +294,17 @@ impl OomKilled {
 /// The OOM kill of a container, if there is one: reason OOMKilled in the
 /// current or last state, else exit 137 next to a node OOM event.
 fn find_kill<'p>(st: &'p ContainerStatus, node_oom: &[&Located<Event>]) -> Option<Kill<'p>> {
-    let states = [(true, st.state.terminated.as_ref()), (false, st.last_state.terminated.as_ref())];
+    let states = [
+        (true, st.state.terminated.as_ref()),
+        (false, st.last_state.terminated.as_ref()),
+    ];
     for (current, t) in states {
         if let Some(t) = t.filter(|t| t.reason == "OOMKilled") {
-            return Some(Kill { term: t, current, certain: true });
+            return Some(Kill {
+                term: t,
+                current,
+                certain: true,
+            });
         }
     }
     for (current, t) in states {
@@ -284,7 +313,11 @@ fn find_kill<'p>(st: &'p ContainerStatus, node_oom: &[&Located<Event>]) -> Optio
                 && t.reason != "ContainerStatusUnknown"
                 && node_oom.iter().any(|e| near(e, t))
         }) {
-            return Some(Kill { term: t, current, certain: false });
+            return Some(Kill {
+                term: t,
+                current,
+                certain: false,
+            });
         }
     }
     None
@@ -292,7 +325,9 @@ fn find_kill<'p>(st: &'p ContainerStatus, node_oom: &[&Located<Event>]) -> Optio
 
 /// Is a node OOM event within [`OOM_EVENT_WINDOW`] of a container's end?
 fn near(e: &Located<Event>, t: &StateTerminated) -> bool {
-    let Some(end) = t.finished_at.as_deref().and_then(time::parse) else { return false };
+    let Some(end) = t.finished_at.as_deref().and_then(time::parse) else {
+        return false;
+    };
     [e.obj.first_seen(), e.obj.last_seen()]
         .into_iter()
         .flatten()
@@ -305,9 +340,12 @@ fn node_oom_events<'a>(cx: &Context<'a>, node: &str) -> Vec<&'a Located<Event>> 
     if node.is_empty() {
         return Vec::new();
     }
-    let meta = match cx.ix.node(node) {
-        Some(n) => n.obj.metadata.clone(),
-        None => ObjectMeta { name: node.to_string(), ..Default::default() },
+    // By name only: the kubelet writes node events with involvedObject.uid
+    // set to the node's *name*, not its uid, so a lookup by the node's
+    // real uid would drop them.
+    let meta = ObjectMeta {
+        name: node.to_string(),
+        ..Default::default()
     };
     cx.events_of("Node", &meta)
         .into_iter()
@@ -326,7 +364,11 @@ fn node_memory_pressure(cx: &Context<'_>, node: &str) -> bool {
 }
 
 /// The spec of a container, with its JSON pointer.
-fn spec_container<'p>(pod: &'p Pod, init: bool, name: &str) -> (Option<String>, Option<&'p Container>) {
+fn spec_container<'p>(
+    pod: &'p Pod,
+    init: bool,
+    name: &str,
+) -> (Option<String>, Option<&'p Container>) {
     let (list, key) = if init {
         (&pod.spec.init_containers, "initContainers")
     } else {
@@ -347,7 +389,8 @@ mod tests {
 
     fn oom_pod(name: &str, last: serde_json::Value) -> serde_json::Value {
         let mut p = pod("shop", name, "n1");
-        p["spec"]["containers"][0]["resources"] = json!({"limits": {"memory": "2Gi"}, "requests": {"memory": "512Mi"}});
+        p["spec"]["containers"][0]["resources"] =
+            json!({"limits": {"memory": "2Gi"}, "requests": {"memory": "512Mi"}});
         p["status"]["containerStatuses"][0] = json!({
             "name": "app", "ready": true, "restartCount": 6,
             "state": {"running": {"startedAt": "2025-06-01T11:44:09Z"}},
@@ -362,47 +405,113 @@ mod tests {
             "rec-1",
             json!({"exitCode": 137, "reason": "OOMKilled", "finishedAt": "2025-06-01T11:43:57Z"}),
         );
-        let d = TinyDump { nodes: vec![node("n1")], pods: vec![p, pod("shop", "ok-1", "n1")], ..Default::default() };
+        let d = TinyDump {
+            nodes: vec![node("n1")],
+            pods: vec![p, pod("shop", "ok-1", "n1")],
+            ..Default::default()
+        };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "oom-killed").collect();
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "oom-killed")
+            .collect();
         assert_eq!(f.len(), 1, "only the killed container");
         let f = f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.container.as_deref(), Some("app"));
-        assert!(f.summary.contains("OOMKilled") && f.summary.contains("memory limit 2Gi") && f.summary.contains("6 restarts"), "{}", f.summary);
+        assert!(
+            f.summary.contains("OOMKilled")
+                && f.summary.contains("memory limit 2Gi")
+                && f.summary.contains("6 restarts"),
+            "{}",
+            f.summary
+        );
         assert!(f.explanation.contains("request 512Mi"), "{}", f.explanation);
         assert_eq!(f.facts["memory_limit"], "2Gi");
         assert_eq!(f.facts["termination"], "last");
-        assert_eq!(f.evidence[0].pointer.as_deref(), Some("/items/0/status/containerStatuses/0/lastState/terminated"));
-        assert_eq!(f.evidence[1].pointer.as_deref(), Some("/items/0/spec/containers/0/resources"));
+        assert_eq!(
+            f.evidence[0].pointer.as_deref(),
+            Some("/items/0/status/containerStatuses/0/lastState/terminated")
+        );
+        assert_eq!(
+            f.evidence[1].pointer.as_deref(),
+            Some("/items/0/spec/containers/0/resources")
+        );
         assert_eq!(f.id, "oom-killed:Pod/shop/rec-1/app");
     }
 
     #[test]
     fn exit_137_counts_only_next_to_a_node_oom_event() {
-        let near = oom_pod("near-1", json!({"exitCode": 137, "reason": "Error", "finishedAt": "2025-06-01T11:57:40Z"}));
-        let far = oom_pod("far-1", json!({"exitCode": 137, "reason": "Error", "finishedAt": "2025-06-01T09:00:00Z"}));
-        let mut oom = event("", "Node", "n1", "Warning", "SystemOOM", "System OOM encountered, victim process: java, pid: 4242", 1);
+        let near = oom_pod(
+            "near-1",
+            json!({"exitCode": 137, "reason": "Error", "finishedAt": "2025-06-01T11:57:40Z"}),
+        );
+        let far = oom_pod(
+            "far-1",
+            json!({"exitCode": 137, "reason": "Error", "finishedAt": "2025-06-01T09:00:00Z"}),
+        );
+        let mut oom = event(
+            "",
+            "Node",
+            "n1",
+            "Warning",
+            "SystemOOM",
+            "System OOM encountered, victim process: java, pid: 4242",
+            1,
+        );
         oom["firstTimestamp"] = "2025-06-01T11:58:00Z".into();
-        oom["involvedObject"]["uid"] = "uid-n1".into();
+        oom["involvedObject"]["uid"] = "n1".into(); // what kubelets write
         oom["metadata"]["namespace"] = "default".into();
-        let d = TinyDump { nodes: vec![node("n1")], pods: vec![near, far], events: vec![oom], ..Default::default() };
+        let d = TinyDump {
+            nodes: vec![node("n1")],
+            pods: vec![near, far],
+            events: vec![oom],
+            ..Default::default()
+        };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "oom-killed").collect();
-        assert_eq!(f.len(), 1, "{:#?}", f.iter().map(|f| &f.summary).collect::<Vec<_>>());
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "oom-killed")
+            .collect();
+        assert_eq!(
+            f.len(),
+            1,
+            "{:#?}",
+            f.iter().map(|f| &f.summary).collect::<Vec<_>>()
+        );
         assert_eq!(f[0].subject.name, "near-1");
-        assert_eq!(f[0].severity, Severity::Warning, "inferred, not labelled OOMKilled");
-        assert!(f[0].explanation.contains("victim process: java"), "{}", f[0].explanation);
+        assert_eq!(
+            f[0].severity,
+            Severity::Warning,
+            "inferred, not labelled OOMKilled"
+        );
+        assert!(
+            f[0].explanation.contains("victim process: java"),
+            "{}",
+            f[0].explanation
+        );
     }
 
     #[test]
     fn no_finding_for_healthy_succeeded_or_liveness_killed_pods() {
-        let liveness = oom_pod("live-1", json!({"exitCode": 137, "reason": "Error", "finishedAt": "2025-06-01T11:43:57Z"}));
-        let mut done = oom_pod("job-1", json!({"exitCode": 137, "reason": "OOMKilled", "finishedAt": "2025-06-01T11:43:57Z"}));
+        let liveness = oom_pod(
+            "live-1",
+            json!({"exitCode": 137, "reason": "Error", "finishedAt": "2025-06-01T11:43:57Z"}),
+        );
+        let mut done = oom_pod(
+            "job-1",
+            json!({"exitCode": 137, "reason": "OOMKilled", "finishedAt": "2025-06-01T11:43:57Z"}),
+        );
         done["status"]["phase"] = "Succeeded".into();
-        let d = TinyDump { nodes: vec![node("n1")], pods: vec![liveness, done, pod("shop", "ok-1", "n1")], ..Default::default() };
+        let d = TinyDump {
+            nodes: vec![node("n1")],
+            pods: vec![liveness, done, pod("shop", "ok-1", "n1")],
+            ..Default::default()
+        };
         let (_dir, ix) = d.build();
         assert!(analyze(&ix).findings.iter().all(|f| f.rule != "oom-killed"));
     }
@@ -411,12 +520,29 @@ mod tests {
     fn demo_finds_the_recommender() {
         let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "oom-killed").map(|f| f.id.as_str()).collect();
-        assert_eq!(f, ["oom-killed:Pod/shop/recommender-84c6f9d7b-jx5t2/recommender"]);
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "oom-killed")
+            .map(|f| f.id.as_str())
+            .collect();
+        assert_eq!(
+            f,
+            ["oom-killed:Pod/shop/recommender-84c6f9d7b-jx5t2/recommender"]
+        );
         let f = a.findings.iter().find(|f| f.rule == "oom-killed").unwrap();
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.facts["memory_limit"], "2Gi");
         assert_eq!(f.facts["restart_count"], 6);
-        assert!(f.explanation.contains("MemoryPressure"), "{}", f.explanation);
+        assert!(
+            f.explanation
+                .contains("MemoryPressure and logged out-of-memory events"),
+            "{}",
+            f.explanation
+        );
+        assert_eq!(
+            f.facts["node_oom_events"], 1,
+            "worker-2's SystemOOM at the kill time"
+        );
     }
 }
