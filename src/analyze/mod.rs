@@ -120,5 +120,15 @@ fn drop_explained_warnings(findings: &mut Vec<Finding>) {
             covered.insert(w.clone());
         }
     }
-    findings.retain(|f| f.rule != "warning-events" || !covered.contains(&f.subject));
+    // Pods on a node that is down are explained by that node.
+    let down: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.rule == "node-not-ready")
+        .map(|f| f.subject.name.clone())
+        .collect();
+    findings.retain(|f| {
+        f.rule != "warning-events"
+            || !(covered.contains(&f.subject)
+                || (f.subject.kind == "Pod" && f.node.as_ref().is_some_and(|n| down.contains(n))))
+    });
 }

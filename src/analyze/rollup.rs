@@ -141,9 +141,15 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
         }
     };
 
-    let troubled = groups_keys(findings, &top_of);
+    // Where each finding goes, services last: a service joins the incident
+    // of the troubled workload behind it, and a workload counts as troubled
+    // only if it has an incident of its own (not one folded into a node's).
+    let mut keys: Vec<Option<ObjectRef>> = vec![None; findings.len()];
     for (fi, f) in findings.iter().enumerate() {
-        let key = match f.subject.kind.as_str() {
+        if f.subject.kind == "Service" {
+            continue;
+        }
+        keys[fi] = Some(match f.subject.kind.as_str() {
             "Node" => f.subject.clone(),
             "Pod" => {
                 let node = f.node.as_deref().unwrap_or("");
@@ -155,14 +161,6 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
                     top_of(w)
                 } else {
                     f.subject.clone()
-                }
-            }
-            "Service" => {
-                // Attach to the workload incident of the pods it selects,
-                // when that workload has trouble of its own.
-                match service_workload(cx, f, &pod_workload, &troubled) {
-                    Some(w) => w,
-                    None => f.subject.clone(),
                 }
             }
             _ => {
@@ -177,6 +175,20 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
                     subject
                 }
             }
+        });
+    }
+    let troubled: BTreeSet<ObjectRef> = keys
+        .iter()
+        .flatten()
+        .filter(|k| !matches!(k.kind.as_str(), "Node" | "Pod" | "Service"))
+        .cloned()
+        .collect();
+    for (fi, f) in findings.iter().enumerate() {
+        let key = match keys[fi].take() {
+            Some(k) => k,
+            // Attach to the workload incident of the pods it selects, when
+            // that workload has trouble of its own.
+            None => service_workload(cx, f, &pod_workload, &troubled).unwrap_or_else(|| f.subject.clone()),
         };
         add(key, fi, f, &mut groups);
     }
@@ -247,15 +259,6 @@ fn title(subject: &ObjectRef, root: &Finding, pods: usize) -> String {
         t.push_str(&format!(", {pods} pods"));
     }
     t
-}
-
-/// The workloads that have findings of their own (keys of their groups).
-fn groups_keys(findings: &[Finding], top_of: &dyn Fn(&ObjectRef) -> ObjectRef) -> BTreeSet<ObjectRef> {
-    findings
-        .iter()
-        .filter(|f| f.subject.kind != "Service")
-        .filter_map(|f| f.workload.as_ref().map(top_of))
-        .collect()
 }
 
 /// For a service finding: the troubled workload behind the pods it selects.

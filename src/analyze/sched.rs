@@ -102,10 +102,11 @@ pub fn explain_reason(reason: &str) -> String {
         "a taint the pod does not tolerate (the node is unreachable, not ready, under pressure, or reserved)".into()
     } else if r.contains("were unschedulable") || r.contains("unschedulable") {
         "cordoned (spec.unschedulable)".into()
+    } else if r.contains("volume node affinity") {
+        // Checked before plain "node affinity", which it contains.
+        "its volume lives in another zone or on another node".into()
     } else if r.contains("node affinity") || r.contains("node selector") || r.contains("nodeselector") {
         "the pod's nodeSelector or node affinity does not match the node's labels".into()
-    } else if r.contains("volume node affinity") {
-        "its volume lives in another zone or on another node".into()
     } else if r.contains("unbound") && r.contains("persistentvolumeclaim") {
         "a PersistentVolumeClaim is not bound (no matching PersistentVolume or StorageClass)".into()
     } else if r.contains("pod anti-affinity") || r.contains("anti-affinity") {
@@ -139,6 +140,12 @@ mod tests {
             ]
         );
         assert!(s.preemption.unwrap().contains("not helpful"));
+    }
+
+    #[test]
+    fn volume_affinity_is_not_node_affinity() {
+        assert!(explain_reason("node(s) had volume node affinity conflict").contains("volume"));
+        assert!(explain_reason("node(s) didn't match Pod's node affinity/selector").contains("nodeSelector"));
     }
 
     #[test]
