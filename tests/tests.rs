@@ -16,3 +16,5 @@ mod kubectl;
 mod realdata;
 
 mod browser;
+
+mod findings;
