@@ -2,6 +2,11 @@
 // table's filter and sorting. It reads the page, never the network.
 (function () {
   "use strict";
+  // Print everything: open the collapsed sections first (browsers without
+  // ::details-content would otherwise leave them out of the printout).
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
   var table = document.getElementById("wl-table");
   var input = document.getElementById("wl-filter");
   var count = document.getElementById("wl-count");

@@ -62,6 +62,7 @@ fn env() -> Environment<'static> {
     env.add_template("_finding.html.j2", FINDING_HTML).expect("finding template parses");
     env.add_template("report.md.j2", MARKDOWN).expect("markdown template parses");
     env.add_filter("md", md_escape);
+    env.add_filter("codespans", code_spans);
     env.add_filter("mdcode", md_code);
     env.add_filter("pointer", |file: String, pointer: Option<String>, line: Option<u64>| -> String {
         let mut s = file;
@@ -82,9 +83,10 @@ pub fn html(view: &ReportView) -> Result<String> {
     use sha2::Digest;
     let script_hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
     // Nothing may load from anywhere: inline style, one hashed inline
-    // script, images only as data: URIs; no forms, frames or connections.
+    // script, images only as data: URIs; no forms or connections.
+    // (`frame-ancestors` is not allowed in a meta tag: browsers log an error.)
     let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:; base-uri 'none'; form-action 'none'"
     );
     let page = Page {
         r: view,
@@ -164,6 +166,29 @@ fn md_escape(s: String) -> String {
         }
     }
     out
+}
+
+/// HTML for rule text written with `backticks`: escapes everything, then
+/// turns each backtick pair into `<code>`. Only coroner's own texts go
+/// through it (remediation steps, notes), and they are escaped first, so
+/// nothing from the dump can turn into markup.
+fn code_spans(s: String) -> Value {
+    let mut out = String::with_capacity(s.len() + 16);
+    for (i, part) in s.split('`').enumerate() {
+        let esc = crate::report::svg::escape(part);
+        if i % 2 == 1 {
+            out.push_str("<code>");
+            out.push_str(&esc);
+            out.push_str("</code>");
+        } else {
+            out.push_str(&esc);
+        }
+    }
+    if s.matches('`').count() % 2 == 1 {
+        // An unpaired backtick: show the text as plain escaped text.
+        return Value::from_safe_string(crate::report::svg::escape(&s));
+    }
+    Value::from_safe_string(out)
 }
 
 /// A fenced code block that the content cannot close: the fence is longer
