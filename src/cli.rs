@@ -32,7 +32,9 @@ pub enum Command {
     Report {
         /// A dump folder (or any folder holding one), a stdout dump, a .zip,
         /// .tar, .tar.gz/.tgz or gzip file, or `-` for standard input.
-        path: PathBuf,
+        /// Several inputs make a batch: one report each in --out-dir.
+        #[arg(required = true, num_args = 1..)]
+        paths: Vec<PathBuf>,
         /// Output format; defaults from the -o extension (.json).
         #[arg(long, value_enum)]
         format: Option<ReportFormat>,
@@ -43,6 +45,14 @@ pub enum Command {
         /// Exit with 1 when a finding at or above this severity is found.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+        /// Batch mode: write one report per input into this folder, named
+        /// after the input (format from --format, default html).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+        /// Batch mode: also write a JSON Lines summary of every input and
+        /// finding (one JSON object per line), for data tools.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
         /// Markdown only: keep the report under this many bytes (for
         /// trackers with limits); log excerpts go first, then the least
         /// severe incidents.
@@ -92,7 +102,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn severity(self) -> Severity {
+    pub fn severity(self) -> Severity {
         match self {
             FailOn::Critical => Severity::Critical,
             FailOn::Warning => Severity::Warning,
@@ -121,27 +131,34 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Done)
         }
         Command::Report {
-            path,
+            paths,
             format,
             output,
             fail_on,
+            out_dir,
+            summary,
             max_bytes,
         } => {
+            if paths.len() > 1 || out_dir.is_some() || summary.is_some() {
+                if output.is_some() {
+                    return Err(Error::Usage(
+                        "-o names one report; with several inputs use --out-dir DIR (and --summary FILE.jsonl)".into(),
+                    ));
+                }
+                return crate::batch::run(&paths, out_dir.as_deref(), summary.as_deref(), format_or(format, None)?, max_bytes, fail_on.map(FailOn::severity));
+            }
+            let path = &paths[0];
             let format = match (format, &output) {
                 (Some(f), _) => Some(f),
                 (None, Some(o)) => Some(format_from_extension(o)?),
                 (None, None) => None,
             };
             if let Some(out) = &output {
-                check_output_path(&path, out)?;
+                check_output_path(path, out)?;
             }
-            let ix = crate::open(&path)?;
-            let analysis = analyze::analyze(&ix);
-            let view = ReportView::new(&ix, analysis, generated_at()?);
+            let view = build_view(path)?;
             let rendered = match format {
-                Some(ReportFormat::Json) => Some(view.to_json()),
-                Some(ReportFormat::Md) => Some(report::render::markdown(&view, max_bytes)?),
-                Some(ReportFormat::Html) => Some(report::render::html(&view)?),
+                Some(f) => Some(render(&view, f, max_bytes)?),
                 None => None,
             };
             match (rendered, output) {
@@ -215,6 +232,36 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
+/// Reads, analyses and builds the view of one input.
+pub fn build_view(path: &Path) -> Result<ReportView> {
+    let ix = crate::open(path)?;
+    let analysis = analyze::analyze(&ix);
+    Ok(ReportView::new(&ix, analysis, generated_at()?))
+}
+
+/// Renders a view in a format.
+pub fn render(view: &ReportView, format: ReportFormat, max_bytes: Option<usize>) -> Result<String> {
+    Ok(match format {
+        ReportFormat::Json => view.to_json(),
+        ReportFormat::Md => report::render::markdown(view, max_bytes)?,
+        ReportFormat::Html => report::render::html(view)?,
+    })
+}
+
+fn format_or(f: Option<ReportFormat>, default: Option<ReportFormat>) -> Result<ReportFormat> {
+    Ok(f.or(default).unwrap_or(ReportFormat::Html))
+}
+
+impl ReportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Md => "md",
+            ReportFormat::Json => "json",
+        }
+    }
+}
+
 fn format_from_extension(out: &Path) -> Result<ReportFormat> {
     match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("json") => Ok(ReportFormat::Json),
@@ -246,7 +293,7 @@ fn generated_at() -> Result<Option<String>> {
 }
 
 /// A report is never written into the dump or over an input file.
-fn check_output_path(input: &Path, out: &Path) -> Result<()> {
+pub fn check_output_path(input: &Path, out: &Path) -> Result<()> {
     if input.as_os_str() == "-" {
         return Ok(());
     }
@@ -269,7 +316,7 @@ fn check_output_path(input: &Path, out: &Path) -> Result<()> {
 
 /// Writes to a temporary file beside `out` and renames it into place, so
 /// a crash never leaves half a report.
-fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
     let dir = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -8,6 +8,7 @@
 //! command line into calls of these stages.
 
 pub mod analyze;
+pub mod batch;
 pub mod cli;
 pub mod dump;
 pub mod error;

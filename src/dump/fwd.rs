@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 use std::io::{self, Read};
 
 const CHUNK: usize = 1 << 20;
+/// The smallest read, and the store's first size.
+const MIN_READ: usize = 64 << 10;
 
 pub struct Fwd<R> {
     src: R,
@@ -63,22 +65,26 @@ impl<R: Read> Fwd<R> {
         if self.eof {
             return Ok(false);
         }
-        if self.store.len() - self.hi < CHUNK {
-            // Slide the window to the front; grow only if it is still short
-            // (a caller is holding more than a chunk, e.g. a long line).
+        if self.store.len() - self.hi < MIN_READ {
+            // Slide the window to the front; grow only if it is still short.
+            // The store starts small and doubles up to CHUNK (more only when
+            // a caller holds a long line): most logs are a few KiB, and
+            // zeroing a full chunk for each would cost more than reading it.
             self.store.copy_within(self.lo..self.hi, 0);
             self.hi -= self.lo;
             self.lo = 0;
-            if self.store.len() - self.hi < CHUNK {
-                self.store.resize(self.hi + 2 * CHUNK, 0);
+            if self.store.len() - self.hi < MIN_READ {
+                let grown = (self.store.len() * 2).clamp(MIN_READ, CHUNK).max(self.hi + MIN_READ);
+                self.store.resize(grown, 0);
             }
         }
         let old = self.hi;
+        let room = self.store.len() - old;
         let mut got = 0;
-        // Fill the whole chunk if the source gives short reads (decoders do),
+        // Fill the whole room if the source gives short reads (decoders do),
         // so searches run over large slices.
-        while got < CHUNK {
-            match self.src.read(&mut self.store[old + got..old + CHUNK]) {
+        while got < room {
+            match self.src.read(&mut self.store[old + got..old + room]) {
                 Ok(0) => {
                     self.eof = true;
                     break;
