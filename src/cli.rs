@@ -232,11 +232,63 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     }
 }
 
-/// Reads, analyses and builds the view of one input.
+/// Reads, analyses and builds the view of one input, with a spinner on
+/// stderr when stderr is a terminal (never in pipes, CI or tests).
 pub fn build_view(path: &Path) -> Result<ReportView> {
+    let progress = Progress::start(path);
+    progress.stage("reading");
     let ix = crate::open(path)?;
+    progress.stage("analysing");
     let analysis = analyze::analyze(&ix);
-    Ok(ReportView::new(&ix, analysis, generated_at()?))
+    progress.stage("building the report");
+    let view = ReportView::new(&ix, analysis, generated_at()?);
+    progress.finish();
+    Ok(view)
+}
+
+/// A spinner that shows only on a terminal and only once the work has
+/// taken more than a moment (a quick run prints nothing).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(path: &Path) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {prefix} {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(path.display().to_string());
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+
+    fn stage(&self, what: &'static str) {
+        if let Some(b) = &self.0 {
+            b.set_message(what);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 /// Renders a view in a format.
