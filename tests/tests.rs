@@ -18,3 +18,4 @@ mod realdata;
 mod browser;
 
 mod findings;
+mod schema;
