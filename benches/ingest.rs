@@ -29,11 +29,15 @@ fn stages(c: &mut Criterion) {
     let medium = dump("medium", SynthSpec::medium());
     let mut g = c.benchmark_group("medium");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
-    g.bench_function("ingest+index", |b| b.iter(|| coroner::open(&medium).unwrap()));
+    g.bench_function("ingest+index", |b| {
+        b.iter(|| coroner::open(&medium).unwrap())
+    });
     let ix = coroner::open(&medium).unwrap();
     g.bench_function("analyze", |b| b.iter(|| coroner::analyze::analyze(&ix)));
     let view = coroner::report::ReportView::new(&ix, coroner::analyze::analyze(&ix), None);
-    g.bench_function("render-html", |b| b.iter(|| coroner::report::render::html(&view).unwrap()));
+    g.bench_function("render-html", |b| {
+        b.iter(|| coroner::report::render::html(&view).unwrap())
+    });
     g.bench_function("render-json", |b| b.iter(|| view.to_json()));
     g.finish();
 }

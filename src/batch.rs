@@ -32,7 +32,13 @@ pub fn run(
     let mut worst: Option<Severity> = None;
     for input in inputs {
         let shown = input.display().to_string();
-        let report_path = out_dir.map(|d| d.join(format!("{}.{}", unique_name(input, &mut used), format.extension())));
+        let report_path = out_dir.map(|d| {
+            d.join(format!(
+                "{}.{}",
+                unique_name(input, &mut used),
+                format.extension()
+            ))
+        });
         if let Some(p) = &report_path {
             cli::check_output_path(input, p)?;
         }
@@ -88,7 +94,10 @@ pub fn run(
                         }),
                     );
                 }
-                eprintln!("coroner: {shown}: {} critical, {} warning, {} info", view.summary.critical, view.summary.warning, view.summary.info);
+                eprintln!(
+                    "coroner: {shown}: {} critical, {} warning, {} info",
+                    view.summary.critical, view.summary.warning, view.summary.info
+                );
             }
             Err(e) => {
                 eprintln!("coroner: {shown}: {e}");
@@ -112,7 +121,11 @@ pub fn run(
         )));
     }
     let failed = fail_on.is_some_and(|t| worst.is_some_and(|w| w >= t));
-    Ok(if failed { Outcome::FindingsAtThreshold } else { Outcome::Done })
+    Ok(if failed {
+        Outcome::FindingsAtThreshold
+    } else {
+        Outcome::Done
+    })
 }
 
 fn push_line(out: &mut String, v: serde_json::Value) {
@@ -128,7 +141,9 @@ fn unique_name(input: &Path, used: &mut BTreeSet<String>) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "stdin".into());
     let mut stem = base.as_str();
-    for ext in [".tar.gz", ".tgz", ".zip", ".tar", ".gz", ".json", ".yaml", ".txt", ".log", ".dump"] {
+    for ext in [
+        ".tar.gz", ".tgz", ".zip", ".tar", ".gz", ".json", ".yaml", ".txt", ".log", ".dump",
+    ] {
         if let Some(s) = stem.strip_suffix(ext) {
             stem = s;
             break;
@@ -136,9 +151,19 @@ fn unique_name(input: &Path, used: &mut BTreeSet<String>) -> String {
     }
     let clean: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let clean = if clean.is_empty() || clean.starts_with('.') { format!("report{clean}") } else { clean };
+    let clean = if clean.is_empty() || clean.starts_with('.') {
+        format!("report{clean}")
+    } else {
+        clean
+    };
     let mut name = clean.clone();
     let mut n = 2;
     while !used.insert(name.clone()) {

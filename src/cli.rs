@@ -145,7 +145,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                         "-o names one report; with several inputs use --out-dir DIR (and --summary FILE.jsonl)".into(),
                     ));
                 }
-                return crate::batch::run(&paths, out_dir.as_deref(), summary.as_deref(), format_or(format, None)?, max_bytes, fail_on.map(FailOn::severity));
+                return crate::batch::run(
+                    &paths,
+                    out_dir.as_deref(),
+                    summary.as_deref(),
+                    format_or(format, None)?,
+                    max_bytes,
+                    fail_on.map(FailOn::severity),
+                );
             }
             let path = &paths[0];
             let format = match (format, &output) {
@@ -165,12 +172,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 (Some(text), Some(out)) => write_atomically(&out, text.as_bytes())?,
                 (Some(text), None) => write_stdout(text.as_bytes())?,
                 (None, _) => {
-                    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                    let color = std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
                     write_stdout(report::terminal::render(&view, color).as_bytes())?
                 }
             }
             let failed = fail_on.is_some_and(|t| view.worst().is_some_and(|w| w >= t.severity()));
-            Ok(if failed { Outcome::FindingsAtThreshold } else { Outcome::Done })
+            Ok(if failed {
+                Outcome::FindingsAtThreshold
+            } else {
+                Outcome::Done
+            })
         }
         Command::Rules { format } => {
             let text = match format {
@@ -186,8 +198,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                             })
                         })
                         .collect();
-                    let mut s = serde_json::to_string_pretty(&serde_json::json!({"schema_version": 1, "rules": rules}))
-                        .expect("rules serialize");
+                    let mut s = serde_json::to_string_pretty(
+                        &serde_json::json!({"schema_version": 1, "rules": rules}),
+                    )
+                    .expect("rules serialize");
                     s.push('\n');
                     s
                 }
@@ -210,9 +224,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Explain { rule } => {
             let r = analyze::rule(&rule).ok_or_else(|| {
-                Error::Usage(format!(
-                    "no rule `{rule}`; `coroner rules` lists them"
-                ))
+                Error::Usage(format!("no rule `{rule}`; `coroner rules` lists them"))
             })?;
             let d = r.doc();
             let text = format!(
@@ -315,14 +327,21 @@ impl ReportFormat {
 }
 
 fn format_from_extension(out: &Path) -> Result<ReportFormat> {
-    match out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("json") => Ok(ReportFormat::Json),
         Some("md" | "markdown") => Ok(ReportFormat::Md),
         Some("html" | "htm") => Ok(ReportFormat::Html),
         other => Err(Error::Usage(format!(
             "cannot tell the report format from {}; use --format html, md or json{}",
             out.display(),
-            other.map(|e| format!(" (extension .{e})")).unwrap_or_default()
+            other
+                .map(|e| format!(" (extension .{e})"))
+                .unwrap_or_default()
         ))),
     }
 }
@@ -349,12 +368,14 @@ pub fn check_output_path(input: &Path, out: &Path) -> Result<()> {
     if input.as_os_str() == "-" {
         return Ok(());
     }
-    let input = std::fs::canonicalize(input).map_err(|e| Error::io(&input.display().to_string(), e))?;
+    let input =
+        std::fs::canonicalize(input).map_err(|e| Error::io(&input.display().to_string(), e))?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let parent = std::fs::canonicalize(parent).map_err(|e| Error::io(&parent.display().to_string(), e))?;
+    let parent =
+        std::fs::canonicalize(parent).map_err(|e| Error::io(&parent.display().to_string(), e))?;
     let target = parent.join(out.file_name().unwrap_or_default());
     if target == input || (input.is_dir() && target.starts_with(&input)) {
         return Err(Error::Output(format!(
@@ -381,7 +402,10 @@ pub fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     tmp.write_all(bytes)
         .and_then(|_| tmp.flush())
-        .and_then(|_| tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)))
+        .and_then(|_| {
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+        })
         .map_err(|e| Error::io(&out.display().to_string(), e))?;
     tmp.persist(out)
         .map_err(|e| Error::io(&out.display().to_string(), e.error))?;

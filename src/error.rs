@@ -8,7 +8,10 @@ use std::fmt;
 #[derive(Debug)]
 pub enum Error {
     /// I/O on the input root or the output.
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     /// The input exists but cannot be read as an archive or stream.
     Input(String),
     /// The input holds no kubectl dump.

@@ -141,7 +141,10 @@ impl DumpIndex {
                 (WorkloadKind::Deployment, ns.deployments),
                 (WorkloadKind::ReplicaSet, ns.replicasets),
                 (WorkloadKind::DaemonSet, ns.daemonsets),
-                (WorkloadKind::ReplicationController, ns.replication_controllers),
+                (
+                    WorkloadKind::ReplicationController,
+                    ns.replication_controllers,
+                ),
             ] {
                 workloads.extend(list.into_iter().map(|item| WorkloadEntry { kind, item }));
             }
@@ -175,7 +178,9 @@ impl DumpIndex {
 
     fn build_maps(&mut self) {
         for (i, n) in self.nodes.iter().enumerate() {
-            self.node_by_name.entry(n.obj.metadata.name.clone()).or_insert(i);
+            self.node_by_name
+                .entry(n.obj.metadata.name.clone())
+                .or_insert(i);
         }
         for (i, p) in self.pods.iter().enumerate() {
             let m = &p.obj.metadata;
@@ -195,7 +200,11 @@ impl DumpIndex {
                 self.events_by_uid.entry(o.uid.clone()).or_default().push(i);
             }
             // Node events carry no namespace (or `default` in old clusters).
-            let ns = if o.kind == "Node" { String::new() } else { o.namespace.clone() };
+            let ns = if o.kind == "Node" {
+                String::new()
+            } else {
+                o.namespace.clone()
+            };
             self.events_by_ref
                 .entry((o.kind.clone(), ns, o.name.clone()))
                 .or_default()
@@ -237,7 +246,11 @@ impl DumpIndex {
                 .copied()
                 .filter(|i| self.workloads[*i].item.obj.metadata.name == r.name)
                 .or_else(|| {
-                    kind.and_then(|k| self.workload_by_ref.get(&(k, ns.clone(), r.name.clone())).copied())
+                    kind.and_then(|k| {
+                        self.workload_by_ref
+                            .get(&(k, ns.clone(), r.name.clone()))
+                            .copied()
+                    })
                 });
             chain.push(OwnerLink {
                 kind: r.kind.clone(),
@@ -257,7 +270,9 @@ impl DumpIndex {
                     // conventions one more step, and say so.
                     if let Some(up) = infer_parent(kind, &r.name, &labels) {
                         let found = WorkloadKind::parse(&up.0).and_then(|k| {
-                            self.workload_by_ref.get(&(k, ns.clone(), up.1.clone())).copied()
+                            self.workload_by_ref
+                                .get(&(k, ns.clone(), up.1.clone()))
+                                .copied()
                         });
                         chain.push(OwnerLink {
                             kind: up.0,
@@ -285,8 +300,14 @@ impl DumpIndex {
         let mut heartbeat: Option<jiff::Timestamp> = None;
         for n in &self.nodes {
             for c in &n.obj.status.conditions {
-                consider(c.last_heartbeat_time.as_deref(), "node condition lastHeartbeatTime");
-                consider(c.last_transition_time.as_deref(), "node condition lastTransitionTime");
+                consider(
+                    c.last_heartbeat_time.as_deref(),
+                    "node condition lastHeartbeatTime",
+                );
+                consider(
+                    c.last_transition_time.as_deref(),
+                    "node condition lastTransitionTime",
+                );
                 if let Some(t) = c.last_heartbeat_time.as_deref().and_then(time::parse) {
                     heartbeat = heartbeat.max(Some(t));
                 }
@@ -300,11 +321,23 @@ impl DumpIndex {
             }
         }
         for p in &self.pods {
-            consider(p.obj.metadata.creation_timestamp.as_deref(), "pod creationTimestamp");
+            consider(
+                p.obj.metadata.creation_timestamp.as_deref(),
+                "pod creationTimestamp",
+            );
             for c in &p.obj.status.conditions {
-                consider(c.last_transition_time.as_deref(), "pod condition lastTransitionTime");
+                consider(
+                    c.last_transition_time.as_deref(),
+                    "pod condition lastTransitionTime",
+                );
             }
-            for s in p.obj.status.container_statuses.iter().chain(&p.obj.status.init_container_statuses) {
+            for s in p
+                .obj
+                .status
+                .container_statuses
+                .iter()
+                .chain(&p.obj.status.init_container_statuses)
+            {
                 for st in [&s.state, &s.last_state] {
                     if let Some(r) = &st.running {
                         consider(r.started_at.as_deref(), "container startedAt");
@@ -316,9 +349,15 @@ impl DumpIndex {
             }
         }
         for w in &self.workloads {
-            consider(w.item.obj.metadata.creation_timestamp.as_deref(), "workload creationTimestamp");
+            consider(
+                w.item.obj.metadata.creation_timestamp.as_deref(),
+                "workload creationTimestamp",
+            );
             for c in &w.item.obj.status.conditions {
-                consider(c.last_update_time.as_deref(), "workload condition lastUpdateTime");
+                consider(
+                    c.last_update_time.as_deref(),
+                    "workload condition lastUpdateTime",
+                );
             }
         }
         SnapshotTime {
@@ -348,12 +387,21 @@ impl DumpIndex {
 
     /// Pods scheduled on a node (indices into `pods`).
     pub fn pods_on_node(&self, node: &str) -> &[usize] {
-        self.pods_by_node.get(node).map(Vec::as_slice).unwrap_or(&[])
+        self.pods_by_node
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Events about an object: by uid, and by kind/namespace/name for events
     /// whose uid differs (the object was re-created) or is missing.
-    pub fn events_for(&self, kind: &str, namespace: &str, name: &str, uid: &str) -> Vec<&Located<Event>> {
+    pub fn events_for(
+        &self,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+        uid: &str,
+    ) -> Vec<&Located<Event>> {
         let ns = if kind == "Node" { "" } else { namespace };
         let mut ids: Vec<usize> = Vec::new();
         if !uid.is_empty() {
@@ -361,9 +409,9 @@ impl DumpIndex {
                 ids.extend(v);
             }
         }
-        if let Some(v) = self
-            .events_by_ref
-            .get(&(kind.to_string(), ns.to_string(), name.to_string()))
+        if let Some(v) =
+            self.events_by_ref
+                .get(&(kind.to_string(), ns.to_string(), name.to_string()))
         {
             ids.extend(v.iter().filter(|i| {
                 let o = &self.events[**i].obj.involved_object;
@@ -377,7 +425,12 @@ impl DumpIndex {
         ids.into_iter().map(|i| &self.events[i]).collect()
     }
 
-    pub fn workload(&self, kind: WorkloadKind, namespace: &str, name: &str) -> Option<&WorkloadEntry> {
+    pub fn workload(
+        &self,
+        kind: WorkloadKind,
+        namespace: &str,
+        name: &str,
+    ) -> Option<&WorkloadEntry> {
         self.workload_by_ref
             .get(&(kind, namespace.to_string(), name.to_string()))
             .map(|i| &self.workloads[*i])
@@ -386,7 +439,11 @@ impl DumpIndex {
     /// The log section of one container, if the dump has one.
     pub fn log_for(&self, namespace: &str, pod: &str, container: &str) -> Option<&LogSection> {
         self.logs_by_container
-            .get(&(namespace.to_string(), pod.to_string(), container.to_string()))
+            .get(&(
+                namespace.to_string(),
+                pod.to_string(),
+                container.to_string(),
+            ))
             .map(|i| &self.logs[*i])
     }
 
@@ -413,8 +470,14 @@ impl DumpIndex {
             daemonsets: count(WorkloadKind::DaemonSet),
             replicationcontrollers: count(WorkloadKind::ReplicationController),
             container_logs: self.logs.iter().filter(|l| l.has_log()).count() as u64,
-            container_log_errors: self.logs.iter().filter(|l| l.fetch_error.is_some()).count() as u64,
-            log_bytes: self.logs.iter().filter(|l| l.has_log()).map(|l| l.len()).sum(),
+            container_log_errors: self.logs.iter().filter(|l| l.fetch_error.is_some()).count()
+                as u64,
+            log_bytes: self
+                .logs
+                .iter()
+                .filter(|l| l.has_log())
+                .map(|l| l.len())
+                .sum(),
         }
     }
 }

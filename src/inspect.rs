@@ -101,24 +101,34 @@ impl Inspection {
             "layout:      {} ({}{}), {} documents, {}",
             f.layout,
             serde_plain(&f.container),
-            if f.root.is_empty() { String::new() } else { format!(", dump root {}", f.root) },
+            if f.root.is_empty() {
+                String::new()
+            } else {
+                format!(", dump root {}", f.root)
+            },
             f.documents,
             serde_plain(&f.encoding),
         );
         if f.legacy_internal {
-            let _ = writeln!(o, "             pre-1.11 internal object format (read with key mapping)");
+            let _ = writeln!(
+                o,
+                "             pre-1.11 internal object format (read with key mapping)"
+            );
         }
         let v = &self.kubectl_version;
         let _ = writeln!(
             o,
-            "kubectl:     {}{}{}",
+            "kubectl:     {}{}",
             match &v.max {
                 Some(max) if *max == v.min => v.min.clone(),
                 Some(max) => format!("{} to {max}", v.min),
                 None => format!("{} or later", v.min),
             },
-            if v.inconsistent { " (fingerprints disagree)" } else { "" },
-            ""
+            if v.inconsistent {
+                " (fingerprints disagree)"
+            } else {
+                ""
+            },
         );
         for e in &v.evidence {
             let _ = writeln!(o, "             - {e}");
@@ -180,7 +190,12 @@ impl Inspection {
             let _ = writeln!(o, "             - {at}: {}", p.message);
         }
         let total: u64 = self.inputs.iter().map(|i| i.bytes).sum();
-        let _ = writeln!(o, "inputs:      {} files, {}", self.inputs.len(), human_bytes(total));
+        let _ = writeln!(
+            o,
+            "inputs:      {} files, {}",
+            self.inputs.len(),
+            human_bytes(total)
+        );
         for i in &self.inputs {
             let _ = writeln!(o, "             {}  {:>10}  {}", i.sha256, i.bytes, i.path);
         }

@@ -15,7 +15,15 @@ fn essence(v: &Value) -> Value {
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| serde_json::json!([l["namespace"], l["pod"], l["container"], l["bytes"], l["fetch_error"]]))
+        .map(|l| {
+            serde_json::json!([
+                l["namespace"],
+                l["pod"],
+                l["container"],
+                l["bytes"],
+                l["fetch_error"]
+            ])
+        })
         .collect();
     serde_json::json!({
         "namespaces": v["namespaces"],
@@ -36,7 +44,8 @@ fn files_under(root: &Path) -> Vec<(String, std::path::PathBuf)> {
 
 fn write_zip(out: &Path, root: &Path, prefix: &str, windows_names: bool, noise: bool) {
     let mut zip = zip::ZipWriter::new(File::create(out).unwrap());
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (rel, path) in files_under(root) {
         let mut name = format!("{prefix}{rel}");
         if windows_names {
@@ -46,8 +55,10 @@ fn write_zip(out: &Path, root: &Path, prefix: &str, windows_names: bool, noise: 
         zip.write_all(&std::fs::read(path).unwrap()).unwrap();
     }
     if noise {
-        zip.start_file(format!("__MACOSX/{prefix}._nodes.json"), opts).unwrap();
-        zip.write_all(b"\x00\x05\x16\x07 mac resource fork").unwrap();
+        zip.start_file(format!("__MACOSX/{prefix}._nodes.json"), opts)
+            .unwrap();
+        zip.write_all(b"\x00\x05\x16\x07 mac resource fork")
+            .unwrap();
         zip.start_file(format!("{prefix}.DS_Store"), opts).unwrap();
         zip.write_all(b"Bud1 junk").unwrap();
     }
@@ -57,7 +68,8 @@ fn write_zip(out: &Path, root: &Path, prefix: &str, windows_names: bool, noise: 
 fn write_tar(out: impl Write, root: &Path, prefix: &str) {
     let mut tar = tar::Builder::new(out);
     for (rel, path) in files_under(root) {
-        tar.append_path_with_name(path, format!("{prefix}{rel}")).unwrap();
+        tar.append_path_with_name(path, format!("{prefix}{rel}"))
+            .unwrap();
     }
     tar.into_inner().unwrap().flush().unwrap();
 }
@@ -71,7 +83,13 @@ fn every_archive_form_reads_like_the_folder() {
     // A zip of a support bundle: the dump sits two folders deep, with
     // macOS metadata beside it; a misleading name.
     let zip_path = tmp.path().join("support-bundle.tar.gz");
-    write_zip(&zip_path, &made.path, "bundle/kubectl-cluster-dump/", false, true);
+    write_zip(
+        &zip_path,
+        &made.path,
+        "bundle/kubectl-cluster-dump/",
+        false,
+        true,
+    );
     let got = util::inspect_json(&zip_path);
     assert_eq!(got["format"]["container"], "zip");
     assert_eq!(got["format"]["root"], "bundle/kubectl-cluster-dump");
@@ -80,21 +98,31 @@ fn every_archive_form_reads_like_the_folder() {
     // Windows-made zip: backslash separators.
     let win = tmp.path().join("dump-win.zip");
     write_zip(&win, &made.path, "cluster-state\\", true, false);
-    assert_eq!(essence(&util::inspect_json(&win)), want, "zip with backslashes");
+    assert_eq!(
+        essence(&util::inspect_json(&win)),
+        want,
+        "zip with backslashes"
+    );
 
     // tar with `./` prefixes.
     let tar_path = tmp.path().join("dump.tar");
-    write_tar(File::create(&tar_path).unwrap(), &made.path, "./cluster-state/");
+    write_tar(
+        File::create(&tar_path).unwrap(),
+        &made.path,
+        "./cluster-state/",
+    );
     let got = util::inspect_json(&tar_path);
     assert_eq!(got["format"]["container"], "tar");
     assert_eq!(essence(&got), want, "tar");
 
     // tar.gz, named .zip to prove names are not trusted.
     let tgz = tmp.path().join("dump.zip");
-    let gz = flate2::write::GzEncoder::new(File::create(&tgz).unwrap(), flate2::Compression::fast());
+    let gz =
+        flate2::write::GzEncoder::new(File::create(&tgz).unwrap(), flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);
     for (rel, path) in files_under(&made.path) {
-        tar.append_path_with_name(path, format!("cluster-state/{rel}")).unwrap();
+        tar.append_path_with_name(path, format!("cluster-state/{rel}"))
+            .unwrap();
     }
     tar.into_inner().unwrap().finish().unwrap();
     let got = util::inspect_json(&tgz);
@@ -102,7 +130,11 @@ fn every_archive_form_reads_like_the_folder() {
     assert_eq!(essence(&got), want, "tar.gz");
 
     // Every archive input is hashed as given, beside its entries.
-    assert!(got["inputs"].as_array().unwrap().iter().any(|i| i["path"] == "dump.zip"));
+    assert!(got["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["path"] == "dump.zip"));
 }
 
 #[test]
@@ -113,7 +145,10 @@ fn stream_dump_gzipped_zipped_and_on_stdin() {
     let bytes = std::fs::read(&made.path).unwrap();
 
     let gz_path = tmp.path().join("cluster-info.dump.gz");
-    let mut gz = flate2::write::GzEncoder::new(File::create(&gz_path).unwrap(), flate2::Compression::default());
+    let mut gz = flate2::write::GzEncoder::new(
+        File::create(&gz_path).unwrap(),
+        flate2::Compression::default(),
+    );
     gz.write_all(&bytes).unwrap();
     gz.finish().unwrap();
     let got = util::inspect_json(&gz_path);
@@ -123,10 +158,15 @@ fn stream_dump_gzipped_zipped_and_on_stdin() {
 
     let zip_path = tmp.path().join("dump.zip");
     let mut zip = zip::ZipWriter::new(File::create(&zip_path).unwrap());
-    zip.start_file("cluster-info.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    zip.start_file("cluster-info.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
     zip.write_all(&bytes).unwrap();
     zip.finish().unwrap();
-    assert_eq!(essence(&util::inspect_json(&zip_path)), want, "zipped stream");
+    assert_eq!(
+        essence(&util::inspect_json(&zip_path)),
+        want,
+        "zipped stream"
+    );
 
     let r = util::run_with_stdin(&["inspect", "--format", "json", "-"], Some(&made.path));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -140,7 +180,8 @@ fn truncated_archives_keep_what_came_before_the_cut() {
     let made = util::kubectl_dump("demo", "1.33.1", DumpMode::Dir);
     let tmp = tempfile::tempdir().unwrap();
     let tgz = tmp.path().join("dump.tgz");
-    let gz = flate2::write::GzEncoder::new(File::create(&tgz).unwrap(), flate2::Compression::fast());
+    let gz =
+        flate2::write::GzEncoder::new(File::create(&tgz).unwrap(), flate2::Compression::fast());
     write_tar(gz, &made.path, "d/");
     let full = std::fs::read(&tgz).unwrap();
     // Keep 70%: nodes.json comes first in the tar, so the dump is found.
@@ -151,8 +192,10 @@ fn truncated_archives_keep_what_came_before_the_cut() {
     let got: Value = serde_json::from_str(&r.stdout).unwrap();
     let problems = got["problems"].as_array().unwrap();
     assert!(
-        problems.iter().any(|p| p["message"].as_str().unwrap().contains("damaged or cut")
-            || p["message"].as_str().unwrap().contains("cut short")),
+        problems.iter().any(
+            |p| p["message"].as_str().unwrap().contains("damaged or cut")
+                || p["message"].as_str().unwrap().contains("cut short")
+        ),
         "{problems:#?}"
     );
     assert!(got["counts"]["nodes"].as_u64().unwrap() > 0);

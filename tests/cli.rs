@@ -12,8 +12,17 @@ fn inspect_json_has_the_contract_shape() {
         assert!(v["format"].get(key).is_some(), "format.{key}");
     }
     for key in [
-        "nodes", "pods", "containers", "events", "services", "deployments", "replicasets",
-        "daemonsets", "replicationcontrollers", "container_logs", "container_log_errors",
+        "nodes",
+        "pods",
+        "containers",
+        "events",
+        "services",
+        "deployments",
+        "replicasets",
+        "daemonsets",
+        "replicationcontrollers",
+        "container_logs",
+        "container_log_errors",
     ] {
         assert!(v["counts"][key].is_u64(), "counts.{key}");
     }
@@ -38,7 +47,15 @@ fn text_inspect_names_what_matters() {
     let made = util::kubectl_dump("demo", "1.33.1", DumpMode::Dir);
     let r = util::run(&["inspect", made.path.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for needle in ["layout:", "kubectl:", "1.32 or later", "snapshot:", "namespaces:", "log fetch errors", "inputs:"] {
+    for needle in [
+        "layout:",
+        "kubectl:",
+        "1.32 or later",
+        "snapshot:",
+        "namespaces:",
+        "log fetch errors",
+        "inputs:",
+    ] {
         assert!(r.stdout.contains(needle), "{needle} in\n{}", r.stdout);
     }
 }
@@ -65,7 +82,11 @@ fn batch_writes_one_report_per_input_and_a_jsonl_summary() {
         "json",
     ]);
     assert_eq!(r.code, 2, "one input is not a dump: {}", r.stderr);
-    assert!(r.stderr.contains("1 of 3 inputs could not be read"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 of 3 inputs could not be read"),
+        "{}",
+        r.stderr
+    );
     assert!(out.join("demo.json").exists() && out.join("dump.json").exists());
     let lines: Vec<serde_json::Value> = std::fs::read_to_string(&summary)
         .unwrap()
@@ -75,11 +96,24 @@ fn batch_writes_one_report_per_input_and_a_jsonl_summary() {
     let inputs: Vec<&serde_json::Value> = lines.iter().filter(|l| l["type"] == "input").collect();
     assert_eq!(inputs.len(), 3);
     assert!(inputs[2]["error"].is_string());
-    let demo_report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("demo.json")).unwrap()).unwrap();
-    let demo_findings = lines.iter().filter(|l| l["type"] == "finding" && l["input"] == demo.to_str().unwrap()).count();
-    assert_eq!(demo_findings, demo_report["findings"].as_array().unwrap().len());
+    let demo_report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("demo.json")).unwrap()).unwrap();
+    let demo_findings = lines
+        .iter()
+        .filter(|l| l["type"] == "finding" && l["input"] == demo.to_str().unwrap())
+        .count();
+    assert_eq!(
+        demo_findings,
+        demo_report["findings"].as_array().unwrap().len()
+    );
     // -o with several inputs is a usage error.
-    let r = util::run(&["report", demo.to_str().unwrap(), demo.to_str().unwrap(), "-o", "x.html"]);
+    let r = util::run(&[
+        "report",
+        demo.to_str().unwrap(),
+        demo.to_str().unwrap(),
+        "-o",
+        "x.html",
+    ]);
     assert_eq!(r.code, 2);
 }
 
@@ -92,7 +126,9 @@ fn fail_on_and_report_never_written_into_the_dump() {
     let out = tmp.path().join("r.md");
     let r = util::run(&["report", p, "-o", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(std::fs::read_to_string(&out).unwrap().starts_with("# Post-mortem"));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("# Post-mortem"));
     let inside = made.path.join("report.html");
     let r = util::run(&["report", p, "-o", inside.to_str().unwrap()]);
     assert_eq!(r.code, 2);

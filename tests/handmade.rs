@@ -13,15 +13,19 @@ fn problems(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["file"].as_str().unwrap().to_string(), p["message"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["file"].as_str().unwrap().to_string(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
 /// A kubectl 1.6–1.10 dump: no kind, `Items`, flat metadata, PascalCase.
 fn write_legacy(dir: &Path) {
-    let list = |items: Value| {
-        json!({"selfLink": "/api/v1/x", "resourceVersion": "4225", "Items": items})
-    };
+    let list =
+        |items: Value| json!({"selfLink": "/api/v1/x", "resourceVersion": "4225", "Items": items});
     std::fs::create_dir_all(dir.join("kube-system/dns-1")).unwrap();
     let node = json!({
         "name": "minikube", "selfLink": "/api/v1/nodes/minikube", "uid": "u-node",
@@ -35,7 +39,11 @@ fn write_legacy(dir: &Path) {
             "NodeInfo": {"KubeletVersion": "v1.13.4", "KubeProxyVersion": "v1.13.4", "OperatingSystem": "linux"}
         }
     });
-    std::fs::write(dir.join("nodes.json"), serde_json::to_vec_pretty(&list(json!([node]))).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("nodes.json"),
+        serde_json::to_vec_pretty(&list(json!([node]))).unwrap(),
+    )
+    .unwrap();
     let pod = json!({
         "name": "dns-1", "namespace": "kube-system", "uid": "u-pod", "labels": {"k8s-app": "kube-dns"},
         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "dns-86c58d9df4", "uid": "u-rs", "controller": true}],
@@ -56,10 +64,28 @@ fn write_legacy(dir: &Path) {
         "Source": {"Component": "kubelet", "Host": "minikube"}
     });
     let ks = dir.join("kube-system");
-    std::fs::write(ks.join("pods.json"), serde_json::to_vec_pretty(&list(json!([pod]))).unwrap()).unwrap();
-    std::fs::write(ks.join("events.json"), serde_json::to_vec_pretty(&list(json!([event]))).unwrap()).unwrap();
-    for f in ["replication-controllers", "services", "daemonsets", "deployments", "replicasets"] {
-        std::fs::write(ks.join(format!("{f}.json")), serde_json::to_vec_pretty(&list(json!([]))).unwrap()).unwrap();
+    std::fs::write(
+        ks.join("pods.json"),
+        serde_json::to_vec_pretty(&list(json!([pod]))).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        ks.join("events.json"),
+        serde_json::to_vec_pretty(&list(json!([event]))).unwrap(),
+    )
+    .unwrap();
+    for f in [
+        "replication-controllers",
+        "services",
+        "daemonsets",
+        "deployments",
+        "replicasets",
+    ] {
+        std::fs::write(
+            ks.join(format!("{f}.json")),
+            serde_json::to_vec_pretty(&list(json!([]))).unwrap(),
+        )
+        .unwrap();
     }
     std::fs::write(
         ks.join("dns-1/logs.txt"),
@@ -80,7 +106,10 @@ fn legacy_internal_format() {
     let pod = &ix.pod("kube-system", "dns-1").unwrap().obj;
     let cs = &pod.status.container_statuses[0];
     assert_eq!(cs.restart_count, 7);
-    assert_eq!(cs.state.waiting.as_ref().unwrap().reason, "CrashLoopBackOff");
+    assert_eq!(
+        cs.state.waiting.as_ref().unwrap().reason,
+        "CrashLoopBackOff"
+    );
     assert_eq!(cs.last_state.terminated.as_ref().unwrap().exit_code, 2);
     assert_eq!(pod.spec.containers[0].ports[0].container_port, 53);
     assert_eq!(pod.spec.containers[0].resources.limits["memory"], "170Mi");
@@ -114,7 +143,10 @@ fn utf16_powershell_redirect() {
     let p = tmp.path().join("cluster-dump.txt");
     std::fs::write(&p, powershell(&std::fs::read(&made.path).unwrap())).unwrap();
     let got = coroner::open(&p).unwrap();
-    assert_eq!(serde_json::to_value(got.dump.format.encoding).unwrap(), "utf-16le");
+    assert_eq!(
+        serde_json::to_value(got.dump.format.encoding).unwrap(),
+        "utf-16le"
+    );
     let (mut a, mut b) = (want.counts(), got.counts());
     // CRLF makes each log longer by its line count; compare the rest.
     a.log_bytes = 0;
@@ -127,7 +159,10 @@ fn utf16_powershell_redirect() {
         let orig = want.dump.read_log(la, u64::MAX).unwrap();
         let conv = got.dump.read_log(lb, u64::MAX).unwrap();
         if std::str::from_utf8(&orig).is_ok() {
-            assert_eq!(String::from_utf8(conv).unwrap(), String::from_utf8(orig).unwrap().replace('\n', "\r\n"));
+            assert_eq!(
+                String::from_utf8(conv).unwrap(),
+                String::from_utf8(orig).unwrap().replace('\n', "\r\n")
+            );
         }
     }
 }
@@ -140,16 +175,32 @@ fn cut_list_keeps_items_and_the_rest_of_the_dump() {
     util::copy_tree(&made.path, &dump);
     let pods = dump.join("kube-system/pods.json");
     let full = std::fs::read(&pods).unwrap();
-    let total = coroner::open(&made.path).unwrap().pods.iter().filter(|p| p.obj.metadata.namespace == "kube-system").count();
+    let total = coroner::open(&made.path)
+        .unwrap()
+        .pods
+        .iter()
+        .filter(|p| p.obj.metadata.namespace == "kube-system")
+        .count();
     std::fs::write(&pods, &full[..full.len() * 2 / 3]).unwrap();
     let v = util::inspect_json(&dump);
     let ix = coroner::open(&dump).unwrap();
-    let kept = ix.pods.iter().filter(|p| p.obj.metadata.namespace == "kube-system").count();
+    let kept = ix
+        .pods
+        .iter()
+        .filter(|p| p.obj.metadata.namespace == "kube-system")
+        .count();
     assert!(kept > 0 && kept < total, "kept {kept} of {total}");
     let ps = problems(&v);
-    assert!(ps.iter().any(|(f, m)| f == "kube-system/pods.json" && m.contains("invalid JSON")), "{ps:#?}");
+    assert!(
+        ps.iter()
+            .any(|(f, m)| f == "kube-system/pods.json" && m.contains("invalid JSON")),
+        "{ps:#?}"
+    );
     // Log folders of the lost pods are reported, not dropped silently.
-    assert!(ps.iter().any(|(_, m)| m.contains("not in the pods list")), "{ps:#?}");
+    assert!(
+        ps.iter().any(|(_, m)| m.contains("not in the pods list")),
+        "{ps:#?}"
+    );
     // Other namespaces are whole.
     assert!(ix.pods.iter().any(|p| p.obj.metadata.namespace == "shop"));
 }
@@ -166,8 +217,19 @@ fn a_bad_item_loses_only_itself() {
     doc["items"][1]["status"]["containerStatuses"] = json!("not a list");
     std::fs::write(&f, serde_json::to_vec(&doc).unwrap()).unwrap();
     let ix = coroner::open(&dump).unwrap();
-    assert_eq!(ix.pods.iter().filter(|p| p.obj.metadata.namespace == "shop").count(), n - 1);
-    let p = ix.dump.problems.iter().find(|p| p.file == "shop/pods.json").expect("a problem");
+    assert_eq!(
+        ix.pods
+            .iter()
+            .filter(|p| p.obj.metadata.namespace == "shop")
+            .count(),
+        n - 1
+    );
+    let p = ix
+        .dump
+        .problems
+        .iter()
+        .find(|p| p.file == "shop/pods.json")
+        .expect("a problem");
     assert_eq!(p.pointer.as_deref(), Some("/items/1"));
 }
 
@@ -178,13 +240,19 @@ fn garbage_files_and_merged_stderr() {
     let dump = tmp.path().join("d");
     util::copy_tree(&made.path, &dump);
     // Binary garbage with a .json name, and an empty list file.
-    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     std::fs::write(dump.join("shop/events.json"), garbage).unwrap();
     std::fs::write(dump.join("default/services.json"), b"").unwrap();
     let v = util::inspect_json(&dump);
     let ps = problems(&v);
     assert!(ps.iter().any(|(f, _)| f == "shop/events.json"), "{ps:#?}");
-    assert!(ps.iter().any(|(f, m)| f == "default/services.json" && m.contains("empty")), "{ps:#?}");
+    assert!(
+        ps.iter()
+            .any(|(f, m)| f == "default/services.json" && m.contains("empty")),
+        "{ps:#?}"
+    );
     assert!(v["counts"]["pods"].as_u64().unwrap() > 0);
 
     // stderr merged into a stdout dump (`&>`): klog and Warning lines
@@ -192,14 +260,26 @@ fn garbage_files_and_merged_stderr() {
     let stream = util::kubectl_dump("demo", "1.33.1", DumpMode::Stdout);
     let text = std::fs::read(&stream.path).unwrap();
     let noisy = replacen(&text, b"}\n{\n", b"}\nW0218 12:34:56.789012   61323 exec.go:203] constructing many client instances from the same exec auth config\n{\n", 3);
-    let noisy = replacen(&noisy, b" ====\n==== START", b" ====\nWarning: v1 Endpoints is deprecated in v1.33+\n==== START", 2);
+    let noisy = replacen(
+        &noisy,
+        b" ====\n==== START",
+        b" ====\nWarning: v1 Endpoints is deprecated in v1.33+\n==== START",
+        2,
+    );
     assert_ne!(noisy, text);
     let p = tmp.path().join("noisy.txt");
     std::fs::write(&p, &noisy).unwrap();
     let clean = coroner::open(&stream.path).unwrap();
     let ix = coroner::open(&p).unwrap();
     assert_eq!(clean.counts(), ix.counts());
-    assert!(ix.dump.problems.iter().any(|p| p.message.contains("stderr line")), "{:?}", ix.dump.problems);
+    assert!(
+        ix.dump
+            .problems
+            .iter()
+            .any(|p| p.message.contains("stderr line")),
+        "{:?}",
+        ix.dump.problems
+    );
 }
 
 #[test]
@@ -208,23 +288,39 @@ fn stream_cut_in_a_log_and_in_a_document() {
     let bytes = std::fs::read(&stream.path).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     // Cut inside the last log block.
-    let last_end = bytes.windows(14).rposition(|w| w == b"==== END logs ").unwrap();
+    let last_end = bytes
+        .windows(14)
+        .rposition(|w| w == b"==== END logs ")
+        .unwrap();
     let p = tmp.path().join("cut-log.txt");
     std::fs::write(&p, &bytes[..last_end - 3]).unwrap();
     let ix = coroner::open(&p).unwrap();
     assert!(ix.logs.last().map(|l| !l.complete).unwrap());
-    assert!(ix.dump.problems.iter().any(|p| p.message.contains("no END marker")));
+    assert!(ix
+        .dump
+        .problems
+        .iter()
+        .any(|p| p.message.contains("no END marker")));
     // Cut inside the pods document of the last namespace.
     let pods_at = find_last(&bytes, b"\"kind\": \"PodList\"");
     let p = tmp.path().join("cut-doc.txt");
     std::fs::write(&p, &bytes[..pods_at + 2000]).unwrap();
     let ix = coroner::open(&p).unwrap();
     assert!(!ix.nodes.is_empty());
-    assert!(ix.dump.problems.iter().any(|p| p.message.contains("cut off") || p.message.contains("invalid JSON")), "{:?}", ix.dump.problems);
+    assert!(
+        ix.dump
+            .problems
+            .iter()
+            .any(|p| p.message.contains("cut off") || p.message.contains("invalid JSON")),
+        "{:?}",
+        ix.dump.problems
+    );
 }
 
 fn find_last(hay: &[u8], needle: &[u8]) -> usize {
-    hay.windows(needle.len()).rposition(|w| w == needle).unwrap()
+    hay.windows(needle.len())
+        .rposition(|w| w == needle)
+        .unwrap()
 }
 
 #[test]
@@ -235,7 +331,11 @@ fn not_a_dump_is_a_clear_error() {
     let r = util::run(&["inspect", tmp.path().to_str().unwrap()]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no nodes.json"), "{}", r.stderr);
-    assert!(r.stderr.contains("kubectl cluster-info dump"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("kubectl cluster-info dump"),
+        "{}",
+        r.stderr
+    );
 
     let r = util::run(&["inspect", tmp.path().join("missing").to_str().unwrap()]);
     assert_eq!(r.code, 2);
@@ -244,7 +344,11 @@ fn not_a_dump_is_a_clear_error() {
     std::fs::write(&empty, "").unwrap();
     let r = util::run(&["inspect", empty.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stdout);
-    assert!(r.stderr.contains("nothing of a kubectl cluster-info dump"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("nothing of a kubectl cluster-info dump"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -259,16 +363,51 @@ fn stale_folders_missing_folders_and_left_over_flavours() {
         "==== START logs for container app of pod shop/gone-7d9f-abcde ====\nold\n==== END logs for container app of pod shop/gone-7d9f-abcde ====\n",
     )
     .unwrap();
-    let some_pod = coroner::open(&made.path).unwrap().pods.iter().find(|p| p.obj.metadata.namespace == "shop").unwrap().obj.metadata.name.clone();
+    let some_pod = coroner::open(&made.path)
+        .unwrap()
+        .pods
+        .iter()
+        .find(|p| p.obj.metadata.namespace == "shop")
+        .unwrap()
+        .obj
+        .metadata
+        .name
+        .clone();
     std::fs::remove_dir_all(dump.join("shop").join(&some_pod)).unwrap();
-    std::fs::write(dump.join("nodes.yaml"), "apiVersion: v1\nitems: []\nkind: NodeList\n").unwrap();
+    std::fs::write(
+        dump.join("nodes.yaml"),
+        "apiVersion: v1\nitems: []\nkind: NodeList\n",
+    )
+    .unwrap();
     let filetime = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
-    std::fs::File::options().write(true).open(dump.join("nodes.yaml")).unwrap().set_modified(filetime).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(dump.join("nodes.yaml"))
+        .unwrap()
+        .set_modified(filetime)
+        .unwrap();
     let ix = coroner::open(&dump).unwrap();
-    let ps: Vec<String> = ix.dump.problems.iter().map(|p| format!("{}: {}", p.file, p.message)).collect();
-    assert!(ps.iter().any(|p| p.contains("gone-7d9f-abcde") && p.contains("stale")), "{ps:#?}");
-    assert!(ps.iter().any(|p| p.contains(&some_pod) && p.contains("logs.txt")), "{ps:#?}");
-    assert!(ps.iter().any(|p| p.contains("nodes.yaml") && p.contains("left over")), "{ps:#?}");
+    let ps: Vec<String> = ix
+        .dump
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", p.file, p.message))
+        .collect();
+    assert!(
+        ps.iter()
+            .any(|p| p.contains("gone-7d9f-abcde") && p.contains("stale")),
+        "{ps:#?}"
+    );
+    assert!(
+        ps.iter()
+            .any(|p| p.contains(&some_pod) && p.contains("logs.txt")),
+        "{ps:#?}"
+    );
+    assert!(
+        ps.iter()
+            .any(|p| p.contains("nodes.yaml") && p.contains("left over")),
+        "{ps:#?}"
+    );
     assert!(!ix.nodes.is_empty(), "the newer nodes.json is read");
 }
 

@@ -17,7 +17,11 @@ fn typed<T: DeserializeOwned>(v: &Value) -> T {
     serde_json::from_value(v.clone()).expect("fixture objects have the model's shape")
 }
 
-fn by_name<'a, T>(items: impl Iterator<Item = &'a coroner::dump::Located<T>>, name: impl Fn(&T) -> &str, want: &str) -> Option<&'a T>
+fn by_name<'a, T>(
+    items: impl Iterator<Item = &'a coroner::dump::Located<T>>,
+    name: impl Fn(&T) -> &str,
+    want: &str,
+) -> Option<&'a T>
 where
     T: 'a,
 {
@@ -26,9 +30,15 @@ where
 
 /// Equality through JSON, so a failure names the first differing field.
 fn assert_same<T: serde::Serialize>(got: &T, want: &T, what: &str) {
-    let (g, w) = (serde_json::to_value(got).unwrap(), serde_json::to_value(want).unwrap());
+    let (g, w) = (
+        serde_json::to_value(got).unwrap(),
+        serde_json::to_value(want).unwrap(),
+    );
     if g != w {
-        panic!("{what}: differs at {}", first_difference(&g, &w, String::new()));
+        panic!(
+            "{what}: differs at {}",
+            first_difference(&g, &w, String::new())
+        );
     }
 }
 
@@ -36,7 +46,10 @@ fn first_difference(g: &Value, w: &Value, at: String) -> String {
     match (g, w) {
         (Value::Object(a), Value::Object(b)) => {
             for k in a.keys().chain(b.keys()) {
-                let (x, y) = (a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null));
+                let (x, y) = (
+                    a.get(k).unwrap_or(&Value::Null),
+                    b.get(k).unwrap_or(&Value::Null),
+                );
                 if x != y {
                     return first_difference(x, y, format!("{at}/{k}"));
                 }
@@ -97,14 +110,26 @@ fn check_reads_back(made: &MadeDump) {
     assert_eq!(ix.nodes.len(), fx.nodes.len(), "{what}: nodes");
     for n in &fx.nodes {
         let want: Node = typed(n);
-        let got = ix.node(&want.metadata.name).unwrap_or_else(|| panic!("{what}: node {}", want.metadata.name));
-        assert_same(&got.obj, &want, &format!("{what}: node {}", want.metadata.name));
+        let got = ix
+            .node(&want.metadata.name)
+            .unwrap_or_else(|| panic!("{what}: node {}", want.metadata.name));
+        assert_same(
+            &got.obj,
+            &want,
+            &format!("{what}: node {}", want.metadata.name),
+        );
     }
 
     // Every namespaced object, compared field by field through the model.
     let namespaces: Vec<&str> = fx.namespaces.iter().map(|n| n.name.as_str()).collect();
     assert_eq!(ix.namespaces, namespaces, "{what}: namespaces");
-    let minor: u32 = made.server_version.split('.').nth(1).unwrap().parse().unwrap();
+    let minor: u32 = made
+        .server_version
+        .split('.')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut pods = 0;
     for ns in &fx.namespaces {
         for p in &ns.pods {
@@ -112,33 +137,71 @@ fn check_reads_back(made: &MadeDump) {
             let got = ix
                 .pod(&ns.name, &want.metadata.name)
                 .unwrap_or_else(|| panic!("{what}: pod {}/{}", ns.name, want.metadata.name));
-            assert_same(&got.obj, &want, &format!("{what}: pod {}/{}", ns.name, want.metadata.name));
+            assert_same(
+                &got.obj,
+                &want,
+                &format!("{what}: pod {}/{}", ns.name, want.metadata.name),
+            );
             pods += 1;
         }
-        let events: Vec<&Event> = ix.events.iter().map(|e| &e.obj).filter(|e| e.metadata.namespace == ns.name).collect();
-        assert_eq!(events.len(), ns.events.len(), "{what}: events in {}", ns.name);
+        let events: Vec<&Event> = ix
+            .events
+            .iter()
+            .map(|e| &e.obj)
+            .filter(|e| e.metadata.namespace == ns.name)
+            .collect();
+        assert_eq!(
+            events.len(),
+            ns.events.len(),
+            "{what}: events in {}",
+            ns.name
+        );
         for e in &ns.events {
             let want: Event = typed(e);
-            let got = events.iter().find(|g| g.metadata.uid == want.metadata.uid).expect("event read");
-            assert_same(&**got, &want, &format!("{what}: event {}", want.metadata.name));
+            let got = events
+                .iter()
+                .find(|g| g.metadata.uid == want.metadata.uid)
+                .expect("event read");
+            assert_same(
+                &**got,
+                &want,
+                &format!("{what}: event {}", want.metadata.name),
+            );
         }
         for s in &ns.services {
             let want: Service = typed(s);
-            let got = by_name(ix.services.iter(), |s: &Service| &s.metadata.name, &want.metadata.name)
-                .filter(|g| g.metadata.namespace == ns.name)
-                .expect("service read");
-            assert_same(&*got, &want, &format!("{what}: service {}", want.metadata.name));
+            let got = by_name(
+                ix.services.iter(),
+                |s: &Service| &s.metadata.name,
+                &want.metadata.name,
+            )
+            .filter(|g| g.metadata.namespace == ns.name)
+            .expect("service read");
+            assert_same(
+                got,
+                &want,
+                &format!("{what}: service {}", want.metadata.name),
+            );
         }
         for (kind, list) in [
             (coroner::index::WorkloadKind::Deployment, &ns.deployments),
             (coroner::index::WorkloadKind::ReplicaSet, &ns.replicasets),
             (coroner::index::WorkloadKind::DaemonSet, &ns.daemonsets),
-            (coroner::index::WorkloadKind::ReplicationController, &ns.replication_controllers),
+            (
+                coroner::index::WorkloadKind::ReplicationController,
+                &ns.replication_controllers,
+            ),
         ] {
             for w in list {
                 let want: Workload = typed(&as_kept_by(w, minor));
-                let got = ix.workload(kind, &ns.name, &want.metadata.name).expect("workload read");
-                assert_same(&got.item.obj, &want, &format!("{what}: {kind:?} {}", want.metadata.name));
+                let got = ix
+                    .workload(kind, &ns.name, &want.metadata.name)
+                    .expect("workload read");
+                assert_same(
+                    &got.item.obj,
+                    &want,
+                    &format!("{what}: {kind:?} {}", want.metadata.name),
+                );
             }
         }
     }
@@ -172,27 +235,46 @@ fn check_reads_back(made: &MadeDump) {
                     // Status replies and containers with no log (a real
                     // apiserver answers 400) become a fetch error line.
                     Some(LogReply::Status(_)) | None => {
-                        let err = section.fetch_error.as_deref().unwrap_or_else(|| panic!("{what}: {key:?} should be a fetch error"));
+                        let err = section
+                            .fetch_error
+                            .as_deref()
+                            .unwrap_or_else(|| panic!("{what}: {key:?} should be a fetch error"));
                         assert!(err.starts_with("Request log error: "), "{what}: {err}");
                     }
                 }
             }
         }
     }
-    assert_eq!(ix.logs.len(), containers, "{what}: one log section per container");
+    assert_eq!(
+        ix.logs.len(),
+        containers,
+        "{what}: one log section per container"
+    );
 
     // The kubectl version guess must include the kubectl that wrote it.
     let v = &ix.version;
     let min: u32 = v.min.split('.').nth(1).unwrap().parse().unwrap();
-    assert!(min <= minor, "{what}: guessed min {} above {minor}: {:?}", v.min, v.evidence);
+    assert!(
+        min <= minor,
+        "{what}: guessed min {} above {minor}: {:?}",
+        v.min,
+        v.evidence
+    );
     if let Some(max) = &v.max {
         let max: u32 = max.split('.').nth(1).unwrap().parse().unwrap();
-        assert!(minor <= max, "{what}: guessed max {max} below {minor}: {:?}", v.evidence);
+        assert!(
+            minor <= max,
+            "{what}: guessed max {max} below {minor}: {:?}",
+            v.evidence
+        );
     }
     assert!(!v.inconsistent, "{what}: {:?}", v.evidence);
 
     // The estimate is the newest time stamp served.
-    assert!(ix.snapshot.estimated_time.is_some(), "{what}: a snapshot time");
+    assert!(
+        ix.snapshot.estimated_time.is_some(),
+        "{what}: a snapshot time"
+    );
 }
 
 #[test]
@@ -227,7 +309,12 @@ fn stdout_yaml() {
 fn items_null_fingerprint_follows_the_kubectl_version() {
     let old = coroner::open(&util::kubectl_dump("demo", "1.31.4", DumpMode::Dir).path).unwrap();
     let new = coroner::open(&util::kubectl_dump("demo", "1.33.1", DumpMode::Dir).path).unwrap();
-    assert_eq!(old.version.max.as_deref(), Some("1.31"), "{:?}", old.version);
+    assert_eq!(
+        old.version.max.as_deref(),
+        Some("1.31"),
+        "{:?}",
+        old.version
+    );
     assert_eq!(new.version.min, "1.32", "{:?}", new.version);
     assert_eq!(new.version.max, None);
 }
@@ -250,22 +337,42 @@ fn owner_chains_and_rollup() {
             let rs = &ix.workloads[chain[0].workload.unwrap()].item.obj;
             if !rs.metadata.owner_references.is_empty() {
                 assert_eq!(chain[1].kind, "Deployment");
-                assert!(chain[1].workload.is_some(), "deployment of {} in the dump", p.obj.metadata.name);
+                assert!(
+                    chain[1].workload.is_some(),
+                    "deployment of {} in the dump",
+                    p.obj.metadata.name
+                );
             }
         }
         let top = chain.last().unwrap();
         tops.insert(top.kind.clone());
     }
     // The demo has Deployments, a DaemonSet, an RC, a StatefulSet and a Job.
-    for kind in ["Deployment", "DaemonSet", "ReplicationController", "StatefulSet"] {
-        assert!(tops.contains(kind), "some pod rolls up to a {kind}: {tops:?}");
+    for kind in [
+        "Deployment",
+        "DaemonSet",
+        "ReplicationController",
+        "StatefulSet",
+    ] {
+        assert!(
+            tops.contains(kind),
+            "some pod rolls up to a {kind}: {tops:?}"
+        );
     }
     assert!(tops.contains("Job") || tops.contains("CronJob"), "{tops:?}");
     // Events are found by the object they involve.
     let with_events = ix
         .pods
         .iter()
-        .filter(|p| !ix.events_for("Pod", &p.obj.metadata.namespace, &p.obj.metadata.name, &p.obj.metadata.uid).is_empty())
+        .filter(|p| {
+            !ix.events_for(
+                "Pod",
+                &p.obj.metadata.namespace,
+                &p.obj.metadata.name,
+                &p.obj.metadata.uid,
+            )
+            .is_empty()
+        })
         .count();
     assert!(with_events > 0);
     // Pods are placed on their nodes.
@@ -284,8 +391,14 @@ fn directory_and_stdout_give_the_same_index() {
     let pods = |ix: &coroner::DumpIndex| ix.pods.iter().map(|p| p.obj.clone()).collect::<Vec<_>>();
     assert_eq!(pods(&a), pods(&b));
     for (la, lb) in a.logs.iter().zip(&b.logs) {
-        assert_eq!((&la.namespace, &la.pod, &la.container), (&lb.namespace, &lb.pod, &lb.container));
-        assert_eq!(a.dump.read_log(la, u64::MAX).unwrap(), b.dump.read_log(lb, u64::MAX).unwrap());
+        assert_eq!(
+            (&la.namespace, &la.pod, &la.container),
+            (&lb.namespace, &lb.pod, &lb.container)
+        );
+        assert_eq!(
+            a.dump.read_log(la, u64::MAX).unwrap(),
+            b.dump.read_log(lb, u64::MAX).unwrap()
+        );
     }
 }
 

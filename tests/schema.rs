@@ -12,9 +12,17 @@ fn validator() -> jsonschema::Validator {
 
 fn check(report: &Value) {
     let v = validator();
-    let errors: Vec<String> = v.iter_errors(report).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> = v
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "schema errors: {errors:#?}");
-    let ids: std::collections::BTreeSet<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let ids: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
     for inc in report["incidents"].as_array().unwrap() {
         assert!(ids.contains(inc["root_cause"].as_str().unwrap()));
         for f in inc["findings"].as_array().unwrap() {
@@ -33,7 +41,10 @@ fn reports_validate_against_the_shipped_schema() {
         check(&serde_json::from_str(&r.stdout).unwrap());
     }
     // A report that is wrong must fail: the schema is not vacuous.
-    let mut bad: Value = serde_json::from_str(&util::run(&["report", demo.to_str().unwrap(), "--format", "json"]).stdout).unwrap();
+    let mut bad: Value = serde_json::from_str(
+        &util::run(&["report", demo.to_str().unwrap(), "--format", "json"]).stdout,
+    )
+    .unwrap();
     bad["findings"][0]["severity"] = "fatal".into();
     assert!(!validator().is_valid(&bad));
 }

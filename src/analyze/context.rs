@@ -47,7 +47,12 @@ impl<'a> Context<'a> {
 
     /// Evidence at `suffix` (a JSON pointer inside the object, e.g.
     /// `/status/containerStatuses/0`) of an object read from the dump.
-    pub fn evidence<T>(&self, item: &Located<T>, suffix: &str, excerpt: Option<String>) -> Evidence {
+    pub fn evidence<T>(
+        &self,
+        item: &Located<T>,
+        suffix: &str,
+        excerpt: Option<String>,
+    ) -> Evidence {
         Evidence {
             file: item.origin.file.clone(),
             pointer: Some(format!("{}{}", item.origin.pointer, suffix)),
@@ -73,7 +78,11 @@ impl<'a> Context<'a> {
         let mut order = Vec::new();
         for e in events {
             let ev = &e.obj;
-            let key = (ev.type_.clone(), ev.reason.clone(), mask_numbers(&ev.message));
+            let key = (
+                ev.type_.clone(),
+                ev.reason.clone(),
+                mask_numbers(&ev.message),
+            );
             let first = ev.first_seen().map(str::to_string);
             let last = ev.last_seen().map(str::to_string);
             match groups.get_mut(&key) {
@@ -109,7 +118,10 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let mut out: Vec<EventSummary> = order.into_iter().filter_map(|k| groups.remove(&k)).collect();
+        let mut out: Vec<EventSummary> = order
+            .into_iter()
+            .filter_map(|k| groups.remove(&k))
+            .collect();
         // Warnings first, then most recent first.
         out.sort_by(|a, b| {
             (b.type_ == "Warning")
@@ -236,8 +248,17 @@ pub fn strip_ansi(s: &str) -> String {
 
 /// The status of a named container, with whether it is an init container
 /// and its index in the status list (for the JSON pointer).
-pub fn container_status<'p>(pod: &'p Pod, name: &str) -> Option<(bool, usize, &'p ContainerStatus)> {
-    if let Some((i, s)) = pod.status.container_statuses.iter().enumerate().find(|(_, s)| s.name == name) {
+pub fn container_status<'p>(
+    pod: &'p Pod,
+    name: &str,
+) -> Option<(bool, usize, &'p ContainerStatus)> {
+    if let Some((i, s)) = pod
+        .status
+        .container_statuses
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.name == name)
+    {
         return Some((false, i, s));
     }
     pod.status

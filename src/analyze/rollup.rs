@@ -99,12 +99,22 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
     // The workload each failing pod belongs to, and the nodes of each
     // workload's troubled pods (to tell whether a node explains it).
     let pod_workload = |ns: &str, name: &str| -> Option<ObjectRef> {
-        let i = cx.ix.pods.iter().position(|p| p.obj.metadata.namespace == ns && p.obj.metadata.name == name)?;
+        let i = cx
+            .ix
+            .pods
+            .iter()
+            .position(|p| p.obj.metadata.namespace == ns && p.obj.metadata.name == name)?;
         cx.workload_of(i)
     };
     let mut pod_index: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (i, p) in cx.ix.pods.iter().enumerate() {
-        pod_index.insert((p.obj.metadata.namespace.clone(), p.obj.metadata.name.clone()), i);
+        pod_index.insert(
+            (
+                p.obj.metadata.namespace.clone(),
+                p.obj.metadata.name.clone(),
+            ),
+            i,
+        );
     }
     // A ReplicaSet owned by a Deployment rolls up to the Deployment.
     let top_of = |r: &ObjectRef| -> ObjectRef {
@@ -114,8 +124,19 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
                 r.namespace.as_deref().unwrap_or(""),
                 &r.name,
             ) {
-                if let Some(o) = w.item.obj.metadata.owner_references.iter().find(|o| o.kind == "Deployment") {
-                    return ObjectRef::new("Deployment", r.namespace.as_deref().unwrap_or(""), &o.name);
+                if let Some(o) = w
+                    .item
+                    .obj
+                    .metadata
+                    .owner_references
+                    .iter()
+                    .find(|o| o.kind == "Deployment")
+                {
+                    return ObjectRef::new(
+                        "Deployment",
+                        r.namespace.as_deref().unwrap_or(""),
+                        &o.name,
+                    );
                 }
             }
         }
@@ -128,7 +149,11 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
         g.subject.get_or_insert(key);
         g.findings.push(fi);
         if f.subject.kind == "Pod" {
-            g.pods.insert(format!("{}/{}", f.subject.namespace.as_deref().unwrap_or(""), f.subject.name));
+            g.pods.insert(format!(
+                "{}/{}",
+                f.subject.namespace.as_deref().unwrap_or(""),
+                f.subject.name
+            ));
         }
         if let Some(w) = &f.workload {
             g.workloads.insert(top_of(w));
@@ -169,7 +194,10 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
                 // explained by those nodes (a DaemonSet short of its pod on
                 // a lost node).
                 let nodes = workload_pod_nodes(cx, &subject, &pod_index);
-                if !nodes.is_empty() && nodes.iter().all(|n| down_nodes.contains(n.as_str())) && f.rule == "workload-unavailable" {
+                if !nodes.is_empty()
+                    && nodes.iter().all(|n| down_nodes.contains(n.as_str()))
+                    && f.rule == "workload-unavailable"
+                {
                     ObjectRef::new("Node", "", nodes.iter().next().unwrap())
                 } else {
                     subject
@@ -188,7 +216,8 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
             Some(k) => k,
             // Attach to the workload incident of the pods it selects, when
             // that workload has trouble of its own.
-            None => service_workload(cx, f, &pod_workload, &troubled).unwrap_or_else(|| f.subject.clone()),
+            None => service_workload(cx, f, &pod_workload, &troubled)
+                .unwrap_or_else(|| f.subject.clone()),
         };
         add(key, fi, f, &mut groups);
     }
@@ -205,7 +234,11 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
                     .then(fa.id.cmp(&fb.id))
             });
             let root = &findings[ids[0]];
-            let severity = ids.iter().map(|i| findings[*i].severity).max().unwrap_or(Severity::Info);
+            let severity = ids
+                .iter()
+                .map(|i| findings[*i].severity)
+                .max()
+                .unwrap_or(Severity::Info);
             let subject = g.subject.clone().unwrap_or_else(|| root.subject.clone());
             let mut workloads = g.workloads.clone();
             if subject.kind != "Pod" && subject.kind != "Node" && subject.kind != "Service" {
@@ -247,8 +280,14 @@ fn rule_of(finding_id: &str) -> &str {
 }
 
 fn title(subject: &ObjectRef, root: &Finding, pods: usize) -> String {
-    let what = super::rule(root.rule).map(|r| r.doc().title).unwrap_or(root.rule);
-    let ns = subject.namespace.as_deref().map(|n| format!("{n}/")).unwrap_or_default();
+    let what = super::rule(root.rule)
+        .map(|r| r.doc().title)
+        .unwrap_or(root.rule);
+    let ns = subject
+        .namespace
+        .as_deref()
+        .map(|n| format!("{n}/"))
+        .unwrap_or_default();
     let mut t = format!("{} {ns}{}: {}", subject.kind, subject.name, what);
     if let Some(c) = &root.container {
         if subject.kind != "Node" {

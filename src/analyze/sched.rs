@@ -51,9 +51,9 @@ pub fn parse(message: &str) -> Scheduling {
             continue;
         }
         match part.split_once(' ') {
-            Some((n, reason)) if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => {
-                out.reasons.push((n.parse().unwrap_or(0), reason.trim().to_string()))
-            }
+            Some((n, reason)) if n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty() => out
+                .reasons
+                .push((n.parse().unwrap_or(0), reason.trim().to_string())),
             // `1 node(s) had taint {…}, that the pod didn't tolerate`
             // (schedulers of 1.18–1.21): a tail without a count belongs
             // to the reason before it.
@@ -105,7 +105,10 @@ pub fn explain_reason(reason: &str) -> String {
     } else if r.contains("volume node affinity") {
         // Checked before plain "node affinity", which it contains.
         "its volume lives in another zone or on another node".into()
-    } else if r.contains("node affinity") || r.contains("node selector") || r.contains("nodeselector") {
+    } else if r.contains("node affinity")
+        || r.contains("node selector")
+        || r.contains("nodeselector")
+    {
         "the pod's nodeSelector or node affinity does not match the node's labels".into()
     } else if r.contains("unbound") && r.contains("persistentvolumeclaim") {
         "a PersistentVolumeClaim is not bound (no matching PersistentVolume or StorageClass)".into()
@@ -136,7 +139,10 @@ mod tests {
             s.reasons,
             vec![
                 (2, "Insufficient cpu".to_string()),
-                (3, "node(s) had untolerated taint {node.kubernetes.io/unreachable: }".to_string())
+                (
+                    3,
+                    "node(s) had untolerated taint {node.kubernetes.io/unreachable: }".to_string()
+                )
             ]
         );
         assert!(s.preemption.unwrap().contains("not helpful"));
@@ -145,7 +151,10 @@ mod tests {
     #[test]
     fn volume_affinity_is_not_node_affinity() {
         assert!(explain_reason("node(s) had volume node affinity conflict").contains("volume"));
-        assert!(explain_reason("node(s) didn't match Pod's node affinity/selector").contains("nodeSelector"));
+        assert!(
+            explain_reason("node(s) didn't match Pod's node affinity/selector")
+                .contains("nodeSelector")
+        );
     }
 
     #[test]
@@ -158,6 +167,9 @@ mod tests {
         assert!(s.reasons.is_empty());
         let s = parse("0/3 nodes are available: 1 node(s) had taint {a: b, c: d}, that the pod didn't tolerate, 2 node(s) didn't match Pod's node affinity/selector.");
         assert_eq!(s.reasons.len(), 2, "{:?}", s.reasons);
-        assert_eq!(s.reasons[0].1, "node(s) had taint {a: b, c: d}, that the pod didn't tolerate");
+        assert_eq!(
+            s.reasons[0].1,
+            "node(s) had taint {a: b, c: d}, that the pod didn't tolerate"
+        );
     }
 }

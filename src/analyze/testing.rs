@@ -29,21 +29,47 @@ impl TinyDump {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path();
         let list = |kind: &str, items: &[Value]| {
-            serde_json::to_vec_pretty(&json!({"kind": kind, "apiVersion": "v1", "metadata": {}, "items": items})).unwrap()
+            serde_json::to_vec_pretty(
+                &json!({"kind": kind, "apiVersion": "v1", "metadata": {}, "items": items}),
+            )
+            .unwrap()
         };
         std::fs::write(root.join("nodes.json"), list("NodeList", &self.nodes)).unwrap();
-        let ns_of = |v: &Value| v["metadata"]["namespace"].as_str().unwrap_or("default").to_string();
+        let ns_of = |v: &Value| {
+            v["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("default")
+                .to_string()
+        };
         let mut namespaces: std::collections::BTreeSet<String> = ["default".to_string()].into();
-        for v in self.pods.iter().chain(&self.events).chain(&self.services).chain(&self.deployments).chain(&self.replicasets).chain(&self.daemonsets).chain(&self.replication_controllers) {
+        for v in self
+            .pods
+            .iter()
+            .chain(&self.events)
+            .chain(&self.services)
+            .chain(&self.deployments)
+            .chain(&self.replicasets)
+            .chain(&self.daemonsets)
+            .chain(&self.replication_controllers)
+        {
             namespaces.insert(ns_of(v));
         }
         for ns in &namespaces {
             let d = root.join(ns);
             std::fs::create_dir_all(&d).unwrap();
-            let pick = |v: &[Value]| v.iter().filter(|x| &ns_of(x) == ns).cloned().collect::<Vec<_>>();
+            let pick = |v: &[Value]| {
+                v.iter()
+                    .filter(|x| &ns_of(x) == ns)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
             for (file, kind, items) in [
                 ("events", "EventList", pick(&self.events)),
-                ("replication-controllers", "ReplicationControllerList", pick(&self.replication_controllers)),
+                (
+                    "replication-controllers",
+                    "ReplicationControllerList",
+                    pick(&self.replication_controllers),
+                ),
                 ("services", "ServiceList", pick(&self.services)),
                 ("daemonsets", "DaemonSetList", pick(&self.daemonsets)),
                 ("deployments", "DeploymentList", pick(&self.deployments)),
@@ -57,15 +83,25 @@ impl TinyDump {
                 let pd = d.join(&name);
                 std::fs::create_dir_all(&pd).unwrap();
                 let mut text = Vec::new();
-                let containers = p["spec"]["initContainers"].as_array().into_iter().flatten().chain(p["spec"]["containers"].as_array().into_iter().flatten());
+                let containers = p["spec"]["initContainers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain(p["spec"]["containers"].as_array().into_iter().flatten());
                 for c in containers {
                     let c = c["name"].as_str().unwrap();
-                    text.extend(format!("==== START logs for container {c} of pod {ns}/{name} ====\n").as_bytes());
+                    text.extend(
+                        format!("==== START logs for container {c} of pod {ns}/{name} ====\n")
+                            .as_bytes(),
+                    );
                     match self.logs.get(&(ns.clone(), name.clone(), c.to_string())) {
                         Some(body) => text.extend(body),
                         None => text.extend(format!("Request log error: the server rejected our request for an unknown reason (get pods {name})\n").as_bytes()),
                     }
-                    text.extend(format!("==== END logs for container {c} of pod {ns}/{name} ====\n").as_bytes());
+                    text.extend(
+                        format!("==== END logs for container {c} of pod {ns}/{name} ====\n")
+                            .as_bytes(),
+                    );
                 }
                 std::fs::write(pd.join("logs.txt"), text).unwrap();
             }
@@ -109,7 +145,15 @@ pub fn pod(ns: &str, name: &str, node: &str) -> Value {
 }
 
 /// A core/v1 event about an object.
-pub fn event(ns: &str, kind: &str, name: &str, type_: &str, reason: &str, message: &str, count: i64) -> Value {
+pub fn event(
+    ns: &str,
+    kind: &str,
+    name: &str,
+    type_: &str,
+    reason: &str,
+    message: &str,
+    count: i64,
+) -> Value {
     json!({
         "metadata": {"name": format!("{name}.{reason}"), "namespace": ns, "uid": format!("ev-{name}-{reason}")},
         "involvedObject": {"kind": kind, "namespace": ns, "name": name, "uid": format!("uid-{name}")},

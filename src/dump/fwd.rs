@@ -74,7 +74,9 @@ impl<R: Read> Fwd<R> {
             self.hi -= self.lo;
             self.lo = 0;
             if self.store.len() - self.hi < MIN_READ {
-                let grown = (self.store.len() * 2).clamp(MIN_READ, CHUNK).max(self.hi + MIN_READ);
+                let grown = (self.store.len() * 2)
+                    .clamp(MIN_READ, CHUNK)
+                    .max(self.hi + MIN_READ);
                 self.store.resize(grown, 0);
             }
         }
@@ -164,7 +166,10 @@ impl<R: Read> Fwd<R> {
     /// Like [`Fwd::peek`], but keeps the bytes from `anchor` on: for looking
     /// ahead past a point the caller may still come back to.
     pub fn look(&mut self, anchor: u64, pos: u64, len: usize) -> io::Result<&[u8]> {
-        debug_assert!(anchor >= self.base && pos >= anchor, "Fwd moves forward only");
+        debug_assert!(
+            anchor >= self.base && pos >= anchor,
+            "Fwd moves forward only"
+        );
         self.discard_to(anchor.min(pos));
         while self.end() < pos.saturating_add(len as u64) && self.fill()? {}
         // A caller may ask past what exists; clamp.
@@ -203,7 +208,12 @@ impl<R: Read> Fwd<R> {
     /// the offset of the next line, keeping the bytes from `anchor` on.
     /// `None` for a line longer than `max`: the caller only looks for short
     /// lines (markers, document starts).
-    pub fn short_line(&mut self, anchor: u64, pos: u64, max: usize) -> io::Result<Option<(Vec<u8>, u64)>> {
+    pub fn short_line(
+        &mut self,
+        anchor: u64,
+        pos: u64,
+        max: usize,
+    ) -> io::Result<Option<(Vec<u8>, u64)>> {
         let window = self.look(anchor, pos, max + 2)?;
         Ok(match memchr::memchr(b'\n', window) {
             Some(i) => {

@@ -14,8 +14,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone)]
 pub enum Role {
-    List { ns: Option<String>, kind: ListKind },
-    Logs { ns: String, pod: String },
+    List {
+        ns: Option<String>,
+        kind: ListKind,
+    },
+    Logs {
+        ns: String,
+        pod: String,
+    },
     /// A dump file of another flavour or run: reported, not read.
     Ignored(String),
     /// Not part of a kubectl dump: reported, hashed, not read.
@@ -39,16 +45,22 @@ pub fn plan(files: &[TreeFile]) -> Plan {
     let mut roles = HashMap::new();
     let mut problems = Vec::new();
     // Candidate list files: (ns, kind) -> [(ext, file)].
-    let mut lists: BTreeMap<(Option<String>, ListKind), Vec<(&str, &TreeFile)>> = BTreeMap::new();
+    type Candidates<'f> = BTreeMap<(Option<String>, ListKind), Vec<(&'f str, &'f TreeFile)>>;
+    let mut lists: Candidates<'_> = BTreeMap::new();
     for f in files {
         let parts: Vec<&str> = f.rel.split('/').collect();
         let role = match parts.as_slice() {
             [name] => match split_ext(name) {
                 Some(("nodes", ext)) => {
-                    lists.entry((None, ListKind::Nodes)).or_default().push((ext, f));
+                    lists
+                        .entry((None, ListKind::Nodes))
+                        .or_default()
+                        .push((ext, f));
                     continue;
                 }
-                _ => Role::Unknown("file at the top of the dump that kubectl does not write; ignored".into()),
+                _ => Role::Unknown(
+                    "file at the top of the dump that kubectl does not write; ignored".into(),
+                ),
             },
             [ns, name] => match split_ext(name).and_then(|(stem, ext)| {
                 ListKind::from_file_stem(stem)

@@ -61,10 +61,7 @@ pub fn normalize_item(v: Value) -> Value {
         flatten_meta(obj);
         // The pod template of a workload is an internal PodTemplateSpec,
         // with its metadata flattened too.
-        if let Some(Value::Object(t)) = obj
-            .get_mut("spec")
-            .and_then(|s| s.get_mut("template"))
-        {
+        if let Some(Value::Object(t)) = obj.get_mut("spec").and_then(|s| s.get_mut("template")) {
             flatten_meta(t);
         }
     }
@@ -124,7 +121,13 @@ pub fn lower_camel(key: &str) -> String {
     chars
         .iter()
         .enumerate()
-        .map(|(i, c)| if i < lower { c.to_ascii_lowercase() } else { *c })
+        .map(|(i, c)| {
+            if i < lower {
+                c.to_ascii_lowercase()
+            } else {
+                *c
+            }
+        })
         .collect()
 }
 

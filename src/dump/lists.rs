@@ -355,11 +355,9 @@ fn parse_yaml<'a>(bytes: &'a [u8], file: &str, line0: Option<u64>) -> RawList<'a
                 Value::Array(items) => {
                     list.items = items.into_iter().map(RawItem::Value).enumerate().collect()
                 }
-                _ => list.problems.push(problem(
-                    file,
-                    line0,
-                    "`items` is not a list".into(),
-                )),
+                _ => list
+                    .problems
+                    .push(problem(file, line0, "`items` is not a list".into())),
             }
         }
         Ok(Value::Null) => list
@@ -445,8 +443,10 @@ pub fn typed<T: DeserializeOwned>(item: &RawItem<'_>, legacy: bool) -> Result<T,
             serde_json::from_value(super::legacy::normalize_item(v)).map_err(|e| e.to_string())
         }
         (RawItem::Value(v), false) => T::deserialize(v).map_err(|e| e.to_string()),
-        (RawItem::Value(v), true) => serde_json::from_value(super::legacy::normalize_item(v.clone()))
-            .map_err(|e| e.to_string()),
+        (RawItem::Value(v), true) => {
+            serde_json::from_value(super::legacy::normalize_item(v.clone()))
+                .map_err(|e| e.to_string())
+        }
     }
 }
 

@@ -276,6 +276,9 @@ fn is_klog(line: &[u8]) -> bool {
         && line[14] == b'.'
 }
 
+/// The sections of one logs.txt, the problems met, its size and SHA-256.
+pub type SplitFile = (Vec<LogSection>, Vec<Problem>, u64, [u8; 32]);
+
 /// Splits one `<ns>/<pod>/logs.txt` into its container sections, in one
 /// pass that also hashes the file. Returns the sections, the problems met,
 /// the file size and its SHA-256.
@@ -284,7 +287,7 @@ pub fn split_pod_file<R: Read>(
     file: &str,
     namespace: &str,
     pod: &str,
-) -> io::Result<(Vec<LogSection>, Vec<Problem>, u64, [u8; 32])> {
+) -> io::Result<SplitFile> {
     let mut fwd = Fwd::new(src, true);
     let mut sections = Vec::new();
     let mut problems = Vec::new();
@@ -384,7 +387,13 @@ mod tests {
 
     #[test]
     fn two_containers_and_glued_end() {
-        let text = format!("{}one\ntwo\n{}{}no newline{}", start("a"), end("a"), start("b"), end("b"));
+        let text = format!(
+            "{}one\ntwo\n{}{}no newline{}",
+            start("a"),
+            end("a"),
+            start("b"),
+            end("b")
+        );
         let (s, p) = split(text.as_bytes());
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.len(), 2);
@@ -399,8 +408,17 @@ mod tests {
     fn marker_lookalikes_inside_a_body() {
         // The body of `a` quotes an END for itself followed by junk, then a
         // fake START for another pod: neither ends the block.
-        let inner = format!("x\n{}junk\n==== START logs for container z of pod other/q ====\n", end("a"));
-        let text = format!("{}{inner}{}{}b-log\n{}", start("a"), end("a"), start("b"), end("b"));
+        let inner = format!(
+            "x\n{}junk\n==== START logs for container z of pod other/q ====\n",
+            end("a")
+        );
+        let text = format!(
+            "{}{inner}{}{}b-log\n{}",
+            start("a"),
+            end("a"),
+            start("b"),
+            end("b")
+        );
         let (s, p) = split(text.as_bytes());
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.len(), 2);
@@ -428,7 +446,11 @@ mod tests {
 
     #[test]
     fn a_log_that_merely_starts_like_an_error_is_a_log() {
-        let text = format!("{}Request log error: x\nmore lines\n{}", start("a"), end("a"));
+        let text = format!(
+            "{}Request log error: x\nmore lines\n{}",
+            start("a"),
+            end("a")
+        );
         let (s, _) = split(text.as_bytes());
         assert!(s[0].fetch_error.is_none());
         assert!(s[0].has_log());
@@ -452,7 +474,10 @@ mod tests {
         text.extend_from_slice(end("a").as_bytes());
         let (s, p) = split(&text);
         assert!(p.is_empty());
-        assert_eq!(body(&text, &s[0]), b"\x1b[31mred\x1b[0m\r\n\xff\xfe\x00bin\r\n");
+        assert_eq!(
+            body(&text, &s[0]),
+            b"\x1b[31mred\x1b[0m\r\n\xff\xfe\x00bin\r\n"
+        );
     }
 
     #[test]
@@ -475,7 +500,8 @@ mod tests {
 
     #[test]
     fn marker_parsing() {
-        let m = parse_start(b"==== START logs for container c-1 of pod kube-system/p.x ====").unwrap();
+        let m =
+            parse_start(b"==== START logs for container c-1 of pod kube-system/p.x ====").unwrap();
         assert_eq!(m.container.as_deref(), Some("c-1"));
         assert_eq!(m.namespace, "kube-system");
         assert_eq!(m.pod, "p.x");

@@ -67,7 +67,10 @@ impl Problem {
 /// A short, printable excerpt of raw bytes for a problem message.
 pub fn snippet(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(&bytes[..bytes.len().min(120)]);
-    let s: String = s.chars().map(|c| if c.is_control() { '?' } else { c }).collect();
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
     if bytes.len() > 120 {
         format!("{s:?}…")
     } else {
@@ -165,7 +168,12 @@ impl Dump {
     }
 
     /// Reads up to `max` bytes of a log body, from `offset` into the body.
-    pub fn read_log_at(&self, section: &LogSection, offset: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    pub fn read_log_at(
+        &self,
+        section: &LogSection,
+        offset: u64,
+        max: u64,
+    ) -> std::io::Result<Vec<u8>> {
         let offset = offset.min(section.len());
         let len = (section.len() - offset).min(max);
         let start = section.body_start + offset;
@@ -269,8 +277,13 @@ pub fn load(path: &Path, opts: LoadOptions) -> Result<Dump> {
     if acc.nodes.is_empty() && acc.namespaces.is_empty() && acc.logs.is_empty() {
         let first = problems
             .first()
-            .map(|p| format!(": {}{}", p.file, p.line.map(|l| format!(":{l}")).unwrap_or_default())
-                + &format!(" {}", p.message))
+            .map(|p| {
+                format!(
+                    ": {}{}",
+                    p.file,
+                    p.line.map(|l| format!(":{l}")).unwrap_or_default()
+                ) + &format!(" {}", p.message)
+            })
             .unwrap_or_default();
         return Err(Error::NotADump(format!(
             "{shown}: nothing of a kubectl cluster-info dump could be read{first}"
@@ -434,7 +447,10 @@ fn type_list(bytes: &[u8], file: &str, line: Option<u64>, expected: Option<ListK
             managed_fields: false,
             problems: {
                 if raw.kind.is_none() {
-                    problems.push(Problem::file(file, "document of unknown kind skipped".into()));
+                    problems.push(Problem::file(
+                        file,
+                        "document of unknown kind skipped".into(),
+                    ));
                 }
                 problems
             },
@@ -574,7 +590,10 @@ impl Acc {
                 }
                 // Containers the pod has but the dump has no block for.
                 for c in spec.init_containers.iter().chain(&spec.containers) {
-                    if !found.iter().any(|s| s.container.as_deref() == Some(&c.name)) {
+                    if !found
+                        .iter()
+                        .any(|s| s.container.as_deref() == Some(&c.name))
+                    {
                         let is_init = spec.init_containers.iter().any(|i| i.name == c.name);
                         // Before kubectl 1.19 init containers were not
                         // fetched at all; that is a version trait, not a
@@ -593,7 +612,12 @@ impl Acc {
                 }
                 for s in found {
                     let c = s.container.as_deref().unwrap_or_default();
-                    if !spec.init_containers.iter().chain(&spec.containers).any(|x| x.name == c) {
+                    if !spec
+                        .init_containers
+                        .iter()
+                        .chain(&spec.containers)
+                        .any(|x| x.name == c)
+                    {
                         problems.push(Problem::at_line(
                             &s.file,
                             s.start_line,
@@ -611,7 +635,9 @@ impl Acc {
             }
         }
         for (ns, pod) in &self.pod_folders {
-            if !known.contains(&(ns.as_str(), pod.as_str())) && !stale.iter().any(|s| s.1 == ns && s.2 == pod) {
+            if !known.contains(&(ns.as_str(), pod.as_str()))
+                && !stale.iter().any(|s| s.1 == ns && s.2 == pod)
+            {
                 problems.push(Problem::file(
                     &format!("{ns}/{pod}/logs.txt"),
                     format!("stale log folder: pod {ns}/{pod} is not in the pods list (left by an earlier dump into the same folder, or the pod was deleted)"),
@@ -654,7 +680,11 @@ fn read_tree(tree: &Tree, input: &Input, acc: &mut Acc) -> Format {
         && tree
             .files
             .iter()
-            .filter(|f| plan.roles.get(&f.rel).is_some_and(|r| !matches!(r, Role::Other)))
+            .filter(|f| {
+                plan.roles
+                    .get(&f.rel)
+                    .is_some_and(|r| !matches!(r, Role::Other))
+            })
             .all(|f| f.mode == Some(0o600))
         && !tree.files.is_empty();
     let results: Vec<(InputFile, Vec<Problem>, FileResult)> = tree
@@ -727,7 +757,11 @@ fn documents(formats: &BTreeSet<&'static str>) -> &'static str {
     }
 }
 
-fn read_tree_file(tree: &Tree, f: &source::TreeFile, role: Role) -> (InputFile, Vec<Problem>, FileResult) {
+fn read_tree_file(
+    tree: &Tree,
+    f: &source::TreeFile,
+    role: Role,
+) -> (InputFile, Vec<Problem>, FileResult) {
     let mut problems = Vec::new();
     match role {
         Role::Logs { ns, pod } => {
@@ -769,7 +803,10 @@ fn read_tree_file(tree: &Tree, f: &source::TreeFile, role: Role) -> (InputFile, 
             };
             let text = decode_text(&bytes);
             if text.trim_ascii().is_empty() {
-                problems.push(Problem::file(&f.rel, "empty file: the dump stopped while writing it".into()));
+                problems.push(Problem::file(
+                    &f.rel,
+                    "empty file: the dump stopped while writing it".into(),
+                ));
                 return (input, problems, FileResult::Other);
             }
             let list = type_list(&text, &f.rel, None, Some(kind));
@@ -849,7 +886,9 @@ fn read_stream(stream: &source::StreamFile, input: &Input, acc: &mut Acc) -> Res
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p {
-            stream::Part::Doc { start, end, line, .. } => Some((i, *start, *end, *line)),
+            stream::Part::Doc {
+                start, end, line, ..
+            } => Some((i, *start, *end, *line)),
             _ => None,
         })
         .collect();
@@ -869,7 +908,12 @@ fn read_stream(stream: &source::StreamFile, input: &Input, acc: &mut Acc) -> Res
             let f = std::fs::File::open(path)?;
             let mut buf = vec![0u8; (end - start) as usize];
             f.read_exact_at(&mut buf, start)?;
-            Ok(type_list(&buf, &stream.name, Some(line), Some(positional(n))))
+            Ok(type_list(
+                &buf,
+                &stream.name,
+                Some(line),
+                Some(positional(n)),
+            ))
         })
         .collect();
     // Assign documents to namespace groups in stream order. A group starts
@@ -887,7 +931,11 @@ fn read_stream(stream: &source::StreamFile, input: &Input, acc: &mut Acc) -> Res
                 let list = match typed.next().expect("one result per document") {
                     Ok(l) => l,
                     Err(e) => {
-                        acc.problems.push(Problem::at_line(&stream.name, line, format!("cannot read document: {e}")));
+                        acc.problems.push(Problem::at_line(
+                            &stream.name,
+                            line,
+                            format!("cannot read document: {e}"),
+                        ));
                         continue;
                     }
                 };

@@ -202,7 +202,10 @@ impl Seek for SharedFile {
             SeekFrom::Current(d) => self.pos as i128 + d as i128,
         };
         if new < 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before start"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before start",
+            ));
         }
         self.pos = new as u64;
         Ok(self.pos)
@@ -252,8 +255,7 @@ pub fn open(path: &Path, limits: Limits) -> Result<Input> {
         let temp = new_temp()?;
         let spooled = temp.path().join("stdin");
         let mut out = File::create(&spooled).map_err(|e| Error::io("temporary file", e))?;
-        io::copy(&mut io::stdin().lock(), &mut out)
-            .map_err(|e| Error::io("standard input", e))?;
+        io::copy(&mut io::stdin().lock(), &mut out).map_err(|e| Error::io("standard input", e))?;
         drop(out);
         let mut input = open_file(&spooled, "stdin", Some(temp), limits)?;
         input.container = match input.container {
@@ -422,10 +424,12 @@ pub fn detect_encoding(head: &[u8]) -> Encoding {
         Encoding::Utf16Le
     } else if head.starts_with(&[0xfe, 0xff]) {
         Encoding::Utf16Be
-    } else if head.len() >= 4 && head[0].is_ascii() && head[0] != 0 && head[1] == 0 && head[3] == 0 {
+    } else if head.len() >= 4 && head[0].is_ascii() && head[0] != 0 && head[1] == 0 && head[3] == 0
+    {
         // UTF-16LE without a BOM: ASCII text with every other byte zero.
         Encoding::Utf16Le
-    } else if head.len() >= 4 && head[0] == 0 && head[1].is_ascii() && head[1] != 0 && head[2] == 0 {
+    } else if head.len() >= 4 && head[0] == 0 && head[1].is_ascii() && head[1] != 0 && head[2] == 0
+    {
         Encoding::Utf16Be
     } else {
         Encoding::Utf8
@@ -602,7 +606,16 @@ fn tree_from_listing(
         .filter(|f| is_nodes(&f.rel))
         .map(|f| f.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or(""))
         .collect();
-    roots.sort_by_key(|d| (if d.is_empty() { 0 } else { d.matches('/').count() + 1 }, *d));
+    roots.sort_by_key(|d| {
+        (
+            if d.is_empty() {
+                0
+            } else {
+                d.matches('/').count() + 1
+            },
+            *d,
+        )
+    });
     roots.dedup();
     let Some(root) = roots.first().map(|s| s.to_string()) else {
         if files.len() == 1 {
@@ -618,7 +631,13 @@ fn tree_from_listing(
         )));
     };
     for other in roots.iter().skip(1) {
-        let depth = |d: &str| if d.is_empty() { 0 } else { d.matches('/').count() + 1 };
+        let depth = |d: &str| {
+            if d.is_empty() {
+                0
+            } else {
+                d.matches('/').count() + 1
+            }
+        };
         if depth(other) == depth(&root) {
             problems.push(Problem::file(
                 other,
@@ -671,7 +690,10 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
         let entry = match archive.by_index_raw(i) {
             Ok(e) => e,
             Err(e) => {
-                problems.push(Problem::file(name, format!("zip entry {i} unreadable: {e}")));
+                problems.push(Problem::file(
+                    name,
+                    format!("zip entry {i} unreadable: {e}"),
+                ));
                 continue;
             }
         };
@@ -698,7 +720,10 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
         }
         if let Some(mode) = entry.unix_mode() {
             if mode & 0o170000 == 0o120000 {
-                problems.push(Problem::file(&rel, "symbolic link in zip skipped".to_string()));
+                problems.push(Problem::file(
+                    &rel,
+                    "symbolic link in zip skipped".to_string(),
+                ));
                 continue;
             }
         }
@@ -752,7 +777,9 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
                 None => new_temp()?,
             };
             let out = temp.path().join("stream");
-            let mut entry = archive.by_index(i).map_err(|e| Error::Input(format!("{name}: {e}")))?;
+            let mut entry = archive
+                .by_index(i)
+                .map_err(|e| Error::Input(format!("{name}: {e}")))?;
             let inner_name = normalize_entry_name(entry.name()).unwrap_or_default();
             if let Err(e) = copy_limited(&mut entry, &out, Limits::default().max_total_bytes) {
                 problems.push(Problem::file(&inner_name, format!("entry cut short: {e}")));
@@ -800,14 +827,20 @@ fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<I
         if count > limits.max_entries {
             problems.push(Problem::file(
                 name,
-                format!("more than {} entries; the rest is not read", limits.max_entries),
+                format!(
+                    "more than {} entries; the rest is not read",
+                    limits.max_entries
+                ),
             ));
             break;
         }
         let raw = match entry.path() {
             Ok(p) => p.to_string_lossy().into_owned(),
             Err(e) => {
-                problems.push(Problem::file(name, format!("entry with unreadable name: {e}")));
+                problems.push(Problem::file(
+                    name,
+                    format!("entry with unreadable name: {e}"),
+                ));
                 continue;
             }
         };
@@ -826,7 +859,10 @@ fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<I
             continue;
         }
         if !(kind.is_file() || kind == tar::EntryType::Continuous) {
-            if !kind.is_pax_global_extensions() && !kind.is_pax_local_extensions() && !kind.is_gnu_longname() {
+            if !kind.is_pax_global_extensions()
+                && !kind.is_pax_local_extensions()
+                && !kind.is_gnu_longname()
+            {
                 problems.push(Problem::file(
                     &rel,
                     format!("{kind:?} entry skipped: only regular files are read from archives"),
@@ -847,7 +883,10 @@ fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<I
         }
         let out = dest.join(&rel);
         if out.exists() {
-            problems.push(Problem::file(&rel, "duplicate tar entry; the first one is read".into()));
+            problems.push(Problem::file(
+                &rel,
+                "duplicate tar entry; the first one is read".into(),
+            ));
             continue;
         }
         if let Some(parent) = out.parent() {
@@ -856,24 +895,30 @@ fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<I
                 continue;
             }
         }
-        let written = File::create(&out).and_then(|mut f| io::copy(&mut (&mut entry).take(size), &mut f));
+        let written =
+            File::create(&out).and_then(|mut f| io::copy(&mut (&mut entry).take(size), &mut f));
         match written {
             Ok(n) => {
                 total += n;
                 if n < size {
-                    problems.push(Problem::file(&rel, format!("entry cut short: {n} of {size} bytes")));
+                    problems.push(Problem::file(
+                        &rel,
+                        format!("entry cut short: {n} of {size} bytes"),
+                    ));
                 }
             }
             Err(e) => {
-                problems.push(Problem::file(&rel, format!("entry cut short or unreadable: {e}")));
+                problems.push(Problem::file(
+                    &rel,
+                    format!("entry cut short or unreadable: {e}"),
+                ));
                 break;
             }
         }
         if let Ok(mtime) = entry.header().mtime() {
-            let _ = File::options()
-                .write(true)
-                .open(&out)
-                .and_then(|f| f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime)));
+            let _ = File::options().write(true).open(&out).and_then(|f| {
+                f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime))
+            });
         }
     }
     let files = walk_dir(&dest, &mut problems);
@@ -908,8 +953,14 @@ mod tests {
 
     #[test]
     fn entry_names() {
-        assert_eq!(normalize_entry_name("./dump/nodes.json").unwrap(), "dump/nodes.json");
-        assert_eq!(normalize_entry_name("dump\\ns\\pods.json").unwrap(), "dump/ns/pods.json");
+        assert_eq!(
+            normalize_entry_name("./dump/nodes.json").unwrap(),
+            "dump/nodes.json"
+        );
+        assert_eq!(
+            normalize_entry_name("dump\\ns\\pods.json").unwrap(),
+            "dump/ns/pods.json"
+        );
         assert!(normalize_entry_name("../etc/passwd").is_none());
         assert!(normalize_entry_name("/etc/passwd").is_none());
         assert!(normalize_entry_name("C:/x").is_none());

@@ -51,7 +51,10 @@ pub fn scan(path: &Path, name: &str, skip: u64) -> io::Result<StreamScan> {
     let mut fwd = Fwd::at(file, skip, 0, false);
     let mut out = StreamScan::default();
     let json_end = Finder::new(b"\n}");
-    let yaml_ends = [Finder::new(b"\n---"), Finder::new(b"\n==== START logs for ")];
+    let yaml_ends = [
+        Finder::new(b"\n---"),
+        Finder::new(b"\n==== START logs for "),
+    ];
     let mut pos = skip;
     loop {
         if fwd.is_eof_at(pos)? {
@@ -180,7 +183,11 @@ fn is_yaml_start(line: &[u8]) -> bool {
 
 /// The end of the JSON document starting at `start`: the first line that
 /// is exactly `}`. Returns (end of `}`, start of the next line, complete).
-fn json_doc_end<R: Read>(fwd: &mut Fwd<R>, finder: &Finder<'_>, start: u64) -> io::Result<(u64, u64, bool)> {
+fn json_doc_end<R: Read>(
+    fwd: &mut Fwd<R>,
+    finder: &Finder<'_>,
+    start: u64,
+) -> io::Result<(u64, u64, bool)> {
     let mut from = start;
     loop {
         let Some(at) = fwd.find(finder, from)? else {
@@ -206,7 +213,11 @@ fn json_doc_end<R: Read>(fwd: &mut Fwd<R>, finder: &Finder<'_>, start: u64) -> i
 }
 
 /// The first match of any of `finders` at or after `from`.
-fn find_any<R: Read>(fwd: &mut Fwd<R>, finders: &[Finder<'_>], from: u64) -> io::Result<Option<u64>> {
+fn find_any<R: Read>(
+    fwd: &mut Fwd<R>,
+    finders: &[Finder<'_>],
+    from: u64,
+) -> io::Result<Option<u64>> {
     // Scan window by window for the earliest of the needles; windows
     // overlap by the longest needle so no match straddles two.
     let mut best: Option<u64> = None;

@@ -153,14 +153,24 @@ fn sorted_unique(it: impl Iterator<Item = String>) -> Vec<String> {
 
 /// The one-paragraph verdict.
 fn verdict(ix: &DumpIndex, findings: &[Finding], incidents: &[Incident]) -> String {
-    let crit: Vec<&Incident> = incidents.iter().filter(|i| i.severity == Severity::Critical).collect();
-    let warn = incidents.iter().filter(|i| i.severity == Severity::Warning).count();
+    let crit: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| i.severity == Severity::Critical)
+        .collect();
+    let warn = incidents
+        .iter()
+        .filter(|i| i.severity == Severity::Warning)
+        .count();
     let pods = ix.pods.len();
     let nodes = ix.nodes.len();
     if findings.iter().all(|f| f.severity == Severity::Info) {
         return format!(
             "No failing workload or node problem found in {pods} pods on {nodes} nodes{}.",
-            if findings.is_empty() { "" } else { " (only informational findings)" }
+            if findings.is_empty() {
+                ""
+            } else {
+                " (only informational findings)"
+            }
         );
     }
     let mut s = format!(

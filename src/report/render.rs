@@ -58,30 +58,37 @@ fn blocks(view: &ReportView) -> Vec<IncidentBlock<'_>> {
 fn env() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.add_template("report.html.j2", HTML).expect("html template parses");
-    env.add_template("_finding.html.j2", FINDING_HTML).expect("finding template parses");
-    env.add_template("report.md.j2", MARKDOWN).expect("markdown template parses");
+    env.add_template("report.html.j2", HTML)
+        .expect("html template parses");
+    env.add_template("_finding.html.j2", FINDING_HTML)
+        .expect("finding template parses");
+    env.add_template("report.md.j2", MARKDOWN)
+        .expect("markdown template parses");
     env.add_filter("md", md_escape);
     env.add_filter("codespans", code_spans);
     env.add_filter("mdcode", md_code);
-    env.add_filter("pointer", |file: String, pointer: Option<String>, line: Option<u64>| -> String {
-        let mut s = file;
-        if let Some(l) = line {
-            s.push_str(&format!(":{l}"));
-        }
-        if let Some(p) = pointer {
-            s.push('#');
-            s.push_str(&p);
-        }
-        s
-    });
+    env.add_filter(
+        "pointer",
+        |file: String, pointer: Option<String>, line: Option<u64>| -> String {
+            let mut s = file;
+            if let Some(l) = line {
+                s.push_str(&format!(":{l}"));
+            }
+            if let Some(p) = pointer {
+                s.push('#');
+                s.push_str(&p);
+            }
+            s
+        },
+    );
     env
 }
 
 pub fn html(view: &ReportView) -> Result<String> {
     use base64::Engine;
     use sha2::Digest;
-    let script_hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
+    let script_hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(SCRIPT.as_bytes()));
     // Nothing may load from anywhere: inline style, one hashed inline
     // script, images only as data: URIs; no forms or connections.
     // (`frame-ancestors` is not allowed in a meta tag: browsers log an error.)
@@ -139,7 +146,9 @@ pub fn markdown(view: &ReportView, max_bytes: Option<usize>) -> Result<String> {
 
 fn render<S: Serialize>(name: &str, page: &S) -> Result<String> {
     let env = env();
-    let t = env.get_template(name).map_err(|e| Error::Output(format!("template {name}: {e}")))?;
+    let t = env
+        .get_template(name)
+        .map_err(|e| Error::Output(format!("template {name}: {e}")))?;
     t.render(Value::from_serialize(page))
         .map_err(|e| Error::Output(format!("rendering {name}: {e}")))
 }
@@ -217,7 +226,10 @@ mod tests {
     fn markdown_escaping_defuses_injection() {
         let s = md_escape("<script>alert(1)</script> [x](http://evil) **b** |a|".into());
         assert!(!s.contains('<'), "{s}");
-        assert!(s.contains("\\[x\\](http://evil)"), "brackets are literal, so no link: {s}");
+        assert!(
+            s.contains("\\[x\\](http://evil)"),
+            "brackets are literal, so no link: {s}"
+        );
         assert!(s.contains("\\*\\*b\\*\\*") && s.contains("\\|a\\|"), "{s}");
         let code = md_code(vec!["```".into(), "</details>".into()]);
         assert!(code.starts_with("````text\n"), "{code}");

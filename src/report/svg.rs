@@ -30,7 +30,10 @@ pub fn escape(s: &str) -> String {
 
 pub fn timeline(t: &Timeline) -> String {
     let secs = |s: &str| crate::time::parse(s).map(|t| t.as_second());
-    let (Some(start), Some(end)) = (t.start.as_deref().and_then(secs), t.end.as_deref().and_then(secs)) else {
+    let (Some(start), Some(end)) = (
+        t.start.as_deref().and_then(secs),
+        t.end.as_deref().and_then(secs),
+    ) else {
         return String::from("<p class=\"muted\">No dated events, terminations or condition changes in the dump.</p>");
     };
     let end = end.max(start + 60);
@@ -55,7 +58,9 @@ pub fn timeline(t: &Timeline) -> String {
     }
     for e in &t.entries {
         let Some(s) = secs(&e.time) else { continue };
-        let Some(lane) = t.lanes.iter().position(|l| *l == e.lane) else { continue };
+        let Some(lane) = t.lanes.iter().position(|l| *l == e.lane) else {
+            continue;
+        };
         let y = TOP + LANE * lane as f64 + LANE / 2.0;
         let r = 3.0 + (e.count.max(1) as f64).log10().min(3.0) * 1.5;
         let _ = write!(
@@ -66,14 +71,20 @@ pub fn timeline(t: &Timeline) -> String {
             escape(&e.time),
             escape(&e.object),
             escape(&e.reason),
-            if e.count > 1 { format!(" ×{}", e.count) } else { String::new() },
+            if e.count > 1 {
+                format!(" ×{}", e.count)
+            } else {
+                String::new()
+            },
             escape(&e.message)
         );
     }
     // Axis: start, middle, end, and the snapshot time.
     let axis_y = TOP + LANE * t.lanes.len() as f64 + 16.0;
     for s in [start, start + (end - start) / 2, end] {
-        let label = jiff::Timestamp::from_second(s).map(crate::time::format).unwrap_or_default();
+        let label = jiff::Timestamp::from_second(s)
+            .map(crate::time::format)
+            .unwrap_or_default();
         let _ = write!(
             o,
             r#"<text class="axis" x="{:.1}" y="{axis_y}" text-anchor="middle">{}</text>"#,

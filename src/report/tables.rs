@@ -108,7 +108,13 @@ pub fn pod_requests(pod: &Pod, resource: &str) -> u64 {
             quantity::bytes(v)
         }
     };
-    let get = |c: &crate::model::Container| c.resources.requests.get(resource).and_then(|v| parse(v)).unwrap_or(0);
+    let get = |c: &crate::model::Container| {
+        c.resources
+            .requests
+            .get(resource)
+            .and_then(|v| parse(v))
+            .unwrap_or(0)
+    };
     let sum: u64 = pod.spec.containers.iter().map(get).sum();
     let sidecars: u64 = pod
         .spec
@@ -145,8 +151,22 @@ pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {
                 .status
                 .conditions
                 .iter()
-                .filter(|c| (c.type_ == "Ready") != (c.status == "True") && !(c.type_ != "Ready" && c.status == "False"))
-                .map(|c| format!("{}={}{}", c.type_, c.status, if c.reason.is_empty() { String::new() } else { format!(" ({})", c.reason) }))
+                .filter(|c| {
+                    (c.type_ == "Ready") != (c.status == "True")
+                        && !(c.type_ != "Ready" && c.status == "False")
+                })
+                .map(|c| {
+                    format!(
+                        "{}={}{}",
+                        c.type_,
+                        c.status,
+                        if c.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", c.reason)
+                        }
+                    )
+                })
                 .collect();
             let on_node: Vec<&Pod> = ix
                 .pods_on_node(&name)
@@ -156,9 +176,21 @@ pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {
                 .collect();
             let cpu_req: u64 = on_node.iter().map(|p| pod_requests(p, "cpu")).sum();
             let mem_req: u64 = on_node.iter().map(|p| pod_requests(p, "memory")).sum();
-            let cpu_alloc = node.status.allocatable.get("cpu").and_then(|v| quantity::cpu_millis(v));
-            let mem_alloc = node.status.allocatable.get("memory").and_then(|v| quantity::bytes(v));
-            let pct = |req: u64, alloc: Option<u64>| alloc.filter(|a| *a > 0).map(|a| ((req as f64 / a as f64) * 100.0).round() as u32);
+            let cpu_alloc = node
+                .status
+                .allocatable
+                .get("cpu")
+                .and_then(|v| quantity::cpu_millis(v));
+            let mem_alloc = node
+                .status
+                .allocatable
+                .get("memory")
+                .and_then(|v| quantity::bytes(v));
+            let pct = |req: u64, alloc: Option<u64>| {
+                alloc
+                    .filter(|a| *a > 0)
+                    .map(|a| ((req as f64 / a as f64) * 100.0).round() as u32)
+            };
             let failing_pods = ix
                 .pods_on_node(&name)
                 .iter()
@@ -191,7 +223,10 @@ pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {
                 memory_percent: pct(mem_req, mem_alloc),
                 pods: ix.pods_on_node(&name).len(),
                 failing_pods,
-                worst: worst_for(findings, |f| f.subject.kind == "Node" && f.subject.name == name).map(|f| f.severity),
+                worst: worst_for(findings, |f| {
+                    f.subject.kind == "Node" && f.subject.name == name
+                })
+                .map(|f| f.severity),
                 name,
             }
         })
@@ -203,16 +238,25 @@ pub fn workloads(ix: &DumpIndex, findings: &[Finding]) -> Vec<WorkloadRow> {
     for w in &ix.workloads {
         let m = &w.item.obj.metadata;
         // ReplicaSets of a Deployment appear under the Deployment.
-        if w.kind == WorkloadKind::ReplicaSet && m.owner_references.iter().any(|o| o.kind == "Deployment") {
+        if w.kind == WorkloadKind::ReplicaSet
+            && m.owner_references.iter().any(|o| o.kind == "Deployment")
+        {
             continue;
         }
         let s = &w.item.obj.status;
         let (desired, ready) = match w.kind {
             WorkloadKind::DaemonSet => (s.desired_number_scheduled, s.number_ready),
-            _ => (Some(w.item.obj.spec.replicas.unwrap_or(1)), Some(s.ready_replicas.unwrap_or(0))),
+            _ => (
+                Some(w.item.obj.spec.replicas.unwrap_or(1)),
+                Some(s.ready_replicas.unwrap_or(0)),
+            ),
         };
         rows.insert(
-            (m.namespace.clone(), w.kind.as_str().to_string(), m.name.clone()),
+            (
+                m.namespace.clone(),
+                w.kind.as_str().to_string(),
+                m.name.clone(),
+            ),
             WorkloadRow {
                 kind: w.kind.as_str().into(),
                 namespace: m.namespace.clone(),
@@ -230,7 +274,11 @@ pub fn workloads(ix: &DumpIndex, findings: &[Finding]) -> Vec<WorkloadRow> {
     // Pods roll up to their top owner; owners the dump lacks get a row too.
     for (i, p) in ix.pods.iter().enumerate() {
         let Some(top) = ix.top_owner(i) else { continue };
-        let key = (p.obj.metadata.namespace.clone(), top.kind.clone(), top.name.clone());
+        let key = (
+            p.obj.metadata.namespace.clone(),
+            top.kind.clone(),
+            top.name.clone(),
+        );
         let row = rows.entry(key).or_insert_with(|| WorkloadRow {
             kind: top.kind.clone(),
             namespace: p.obj.metadata.namespace.clone(),
@@ -251,8 +299,15 @@ pub fn workloads(ix: &DumpIndex, findings: &[Finding]) -> Vec<WorkloadRow> {
     }
     for row in rows.values_mut() {
         let worst = worst_for(findings, |f| {
-            let w = f.workload.as_ref().or((f.subject.kind == row.kind).then_some(&f.subject));
-            w.is_some_and(|w| w.kind == row.kind && w.name == row.name && w.namespace.as_deref() == Some(row.namespace.as_str()))
+            let w = f
+                .workload
+                .as_ref()
+                .or((f.subject.kind == row.kind).then_some(&f.subject));
+            w.is_some_and(|w| {
+                w.kind == row.kind
+                    && w.name == row.name
+                    && w.namespace.as_deref() == Some(row.namespace.as_str())
+            })
         });
         if let Some(f) = worst {
             row.worst = Some(f.severity);
@@ -261,7 +316,11 @@ pub fn workloads(ix: &DumpIndex, findings: &[Finding]) -> Vec<WorkloadRow> {
         }
     }
     let mut v: Vec<WorkloadRow> = rows.into_values().collect();
-    v.sort_by(|a, b| b.worst.cmp(&a.worst).then((&a.namespace, &a.kind, &a.name).cmp(&(&b.namespace, &b.kind, &b.name))));
+    v.sort_by(|a, b| {
+        b.worst
+            .cmp(&a.worst)
+            .then((&a.namespace, &a.kind, &a.name).cmp(&(&b.namespace, &b.kind, &b.name)))
+    });
     v
 }
 
@@ -274,7 +333,11 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
         }
         let Some(t) = ev.last_seen() else { continue };
         let o = &ev.involved_object;
-        let lane = if o.kind == "Node" { format!("node/{}", o.name) } else { o.namespace.clone() };
+        let lane = if o.kind == "Node" {
+            format!("node/{}", o.name)
+        } else {
+            o.namespace.clone()
+        };
         entries.push(TimelineEntry {
             time: norm(t),
             kind: "event",
@@ -287,19 +350,30 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
     }
     for p in &ix.pods {
         let pod = &p.obj;
-        for s in pod.status.container_statuses.iter().chain(&pod.status.init_container_statuses) {
+        for s in pod
+            .status
+            .container_statuses
+            .iter()
+            .chain(&pod.status.init_container_statuses)
+        {
             for st in [&s.state, &s.last_state] {
                 if let Some(t) = &st.terminated {
                     if t.exit_code == 0 && t.reason == "Completed" {
                         continue;
                     }
-                    let Some(at) = t.finished_at.as_deref() else { continue };
+                    let Some(at) = t.finished_at.as_deref() else {
+                        continue;
+                    };
                     entries.push(TimelineEntry {
                         time: norm(at),
                         kind: "termination",
                         lane: pod.metadata.namespace.clone(),
                         object: format!("Pod {} / {}", pod.metadata.name, s.name),
-                        reason: if t.reason.is_empty() { "Terminated".into() } else { t.reason.clone() },
+                        reason: if t.reason.is_empty() {
+                            "Terminated".into()
+                        } else {
+                            t.reason.clone()
+                        },
                         message: format!("exit code {}", t.exit_code),
                         count: 1,
                     });
@@ -313,7 +387,9 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
             if healthy {
                 continue;
             }
-            let Some(at) = c.last_transition_time.as_deref() else { continue };
+            let Some(at) = c.last_transition_time.as_deref() else {
+                continue;
+            };
             entries.push(TimelineEntry {
                 time: norm(at),
                 kind: "node-condition",
@@ -329,7 +405,11 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
     let lanes: BTreeSet<String> = entries.iter().map(|e| e.lane.clone()).collect();
     Timeline {
         start: entries.first().map(|e| e.time.clone()),
-        end: ix.snapshot.estimated_time.clone().or(entries.last().map(|e| e.time.clone())),
+        end: ix
+            .snapshot
+            .estimated_time
+            .clone()
+            .or(entries.last().map(|e| e.time.clone())),
         entries,
         lanes: lanes.into_iter().collect(),
     }
@@ -337,7 +417,9 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
 
 /// Whole-second UTC form, so entries sort by time as text.
 fn norm(t: &str) -> String {
-    crate::time::parse(t).map(crate::time::format).unwrap_or_else(|| t.to_string())
+    crate::time::parse(t)
+        .map(crate::time::format)
+        .unwrap_or_else(|| t.to_string())
 }
 
 pub fn coverage(ix: &DumpIndex) -> Coverage {
@@ -347,7 +429,10 @@ pub fn coverage(ix: &DumpIndex) -> Coverage {
         "Events go back about an hour (the API server's event TTL); older history is gone.".to_string(),
     ];
     if ix.dump.format.legacy_internal {
-        notes.push("Written by kubectl 1.10 or older: objects were read from kubectl's internal format.".into());
+        notes.push(
+            "Written by kubectl 1.10 or older: objects were read from kubectl's internal format."
+                .into(),
+        );
     }
     Coverage {
         namespaces: ix.namespaces.clone(),

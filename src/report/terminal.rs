@@ -45,7 +45,11 @@ pub fn render(view: &ReportView, color: bool) -> String {
         }
         let others = inc.findings.len().saturating_sub(1);
         if others > 0 {
-            let _ = writeln!(o, "         (+{others} related finding{})", if others == 1 { "" } else { "s" });
+            let _ = writeln!(
+                o,
+                "         (+{others} related finding{})",
+                if others == 1 { "" } else { "s" }
+            );
         }
     }
     if !view.problems.is_empty() {
@@ -57,12 +61,18 @@ pub fn render(view: &ReportView, color: bool) -> String {
         );
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "Full report: coroner report {} -o report.html", shell_quote(&view.input));
+    let _ = writeln!(
+        o,
+        "Full report: coroner report {} -o report.html",
+        shell_quote(&view.input)
+    );
     o
 }
 
 fn shell_quote(s: &str) -> String {
-    if s.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)) {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b))
+    {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))

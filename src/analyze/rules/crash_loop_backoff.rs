@@ -30,7 +30,9 @@ impl Rule for CrashLoopBackoff {
         for (pi, item) in cx.ix.pods.iter().enumerate() {
             let pod = &item.obj;
             for c in &pod.spec.containers {
-                let Some((init, si, st)) = container_status(pod, &c.name) else { continue };
+                let Some((init, si, st)) = container_status(pod, &c.name) else {
+                    continue;
+                };
                 if init {
                     continue;
                 }
@@ -51,16 +53,26 @@ impl Rule for CrashLoopBackoff {
                     summary.push_str(&format!(
                         "; last exit code {}{}",
                         t.exit_code,
-                        if t.reason.is_empty() { String::new() } else { format!(" ({})", t.reason) }
+                        if t.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", t.reason)
+                        }
                     ));
                     explanation.push_str(&format!(
                         " Its last run ended with exit code {} ({}){}.",
                         t.exit_code,
                         exit_code_meaning(t.exit_code),
-                        if t.reason.is_empty() { String::new() } else { format!(", reason {}", t.reason) }
+                        if t.reason.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", reason {}", t.reason)
+                        }
                     ));
                     if t.reason == "OOMKilled" {
-                        explanation.push_str(" The kernel killed it for using more memory than its limit.");
+                        explanation.push_str(
+                            " The kernel killed it for using more memory than its limit.",
+                        );
                     }
                     if !t.message.trim().is_empty() {
                         explanation.push_str(&format!(
@@ -105,11 +117,14 @@ impl Rule for CrashLoopBackoff {
                             item,
                             &format!("{}/lastState/terminated", status_pointer(false, si)),
                             Some(format!(
-                                "terminated: exit code {}, reason {}{}",
-                                t.exit_code,
-                                t.reason,
-                                t.finished_at.as_deref().map(|x| format!(", finished {x}")).unwrap_or_default()
-                            )),
+                                    "terminated: exit code {}, reason {}{}",
+                                    t.exit_code,
+                                    t.reason,
+                                    t.finished_at
+                                        .as_deref()
+                                        .map(|x| format!(", finished {x}"))
+                                        .unwrap_or_default()
+                                )),
                         ))
                         .fact("exit_code", t.exit_code)
                         .fact("reason", &t.reason);
@@ -135,11 +150,22 @@ mod tests {
             "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s"}},
             "lastState": {"terminated": {"exitCode": 2, "reason": "Error", "finishedAt": "2025-06-01T11:54:31Z"}}
         });
-        let mut d = TinyDump { nodes: vec![node("n1")], pods: vec![p, pod("shop", "ok-1", "n1")], ..Default::default() };
-        d.logs.insert(("shop".into(), "cart-1".into(), "app".into()), b"starting\npanic: boom\n".to_vec());
+        let mut d = TinyDump {
+            nodes: vec![node("n1")],
+            pods: vec![p, pod("shop", "ok-1", "n1")],
+            ..Default::default()
+        };
+        d.logs.insert(
+            ("shop".into(), "cart-1".into(), "app".into()),
+            b"starting\npanic: boom\n".to_vec(),
+        );
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let f: Vec<_> = a.findings.iter().filter(|f| f.rule == "crash-loop-backoff").collect();
+        let f: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "crash-loop-backoff")
+            .collect();
         assert_eq!(f.len(), 1, "only the crashing pod");
         let f = f[0];
         assert_eq!(f.severity, Severity::Critical);
@@ -149,7 +175,10 @@ mod tests {
         let tail = f.log_excerpt.as_ref().unwrap();
         assert_eq!(tail.lines, ["starting", "panic: boom"]);
         assert_eq!(tail.first_line, 2, "line 1 is the START marker");
-        assert_eq!(f.evidence[0].pointer.as_deref(), Some("/items/0/status/containerStatuses/0/state/waiting"));
+        assert_eq!(
+            f.evidence[0].pointer.as_deref(),
+            Some("/items/0/status/containerStatuses/0/state/waiting")
+        );
         assert_eq!(f.id, "crash-loop-backoff:Pod/shop/cart-1/app");
     }
 }

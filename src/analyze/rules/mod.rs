@@ -4,33 +4,33 @@
 
 use super::Rule;
 
-pub mod crash_loop_backoff;
-pub mod oom_killed;
-pub mod image_pull_failure;
 pub mod container_config_error;
 pub mod container_start_failure;
-pub mod init_container_failure;
-pub mod pod_unschedulable;
-pub mod pod_stuck_creating;
-pub mod readiness_failure;
+pub mod crash_loop_backoff;
 pub mod frequent_restarts;
+pub mod image_pull_failure;
+pub mod init_container_failure;
+pub mod log_error_signature;
+pub mod node_cordoned;
+pub mod node_network_unavailable;
+pub mod node_not_ready;
+pub mod node_overcommitted;
+pub mod node_pressure;
+pub mod node_version_skew;
+pub mod oom_killed;
 pub mod pod_evicted;
 pub mod pod_failed;
+pub mod pod_stuck_creating;
 pub mod pod_stuck_terminating;
-pub mod workload_unavailable;
-pub mod rollout_stuck;
+pub mod pod_unschedulable;
+pub mod readiness_failure;
 pub mod replica_create_failure;
+pub mod rollout_stuck;
 pub mod service_no_endpoints;
 pub mod service_no_ready_endpoints;
 pub mod service_port_mismatch;
-pub mod node_not_ready;
-pub mod node_pressure;
-pub mod node_network_unavailable;
-pub mod node_cordoned;
-pub mod node_overcommitted;
-pub mod node_version_skew;
-pub mod log_error_signature;
 pub mod warning_events;
+pub mod workload_unavailable;
 
 /// Every rule, in catalog order.
 pub static RULES: &[&dyn Rule] = &[
@@ -78,7 +78,13 @@ mod tests {
                 "{id} is not kebab-case"
             );
             let d = r.doc();
-            for (what, text) in [("title", d.title), ("detects", d.detects), ("evidence", d.evidence), ("why", d.why), ("remediation", d.remediation)] {
+            for (what, text) in [
+                ("title", d.title),
+                ("detects", d.detects),
+                ("evidence", d.evidence),
+                ("why", d.why),
+                ("remediation", d.remediation),
+            ] {
                 assert!(text.len() > 10, "{id}: doc {what} is missing");
             }
         }

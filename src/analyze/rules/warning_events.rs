@@ -42,7 +42,11 @@ impl Rule for WarningEvents {
                 continue;
             }
             let o = &ev.involved_object;
-            let ns = if o.kind == "Node" { "" } else { o.namespace.as_str() };
+            let ns = if o.kind == "Node" {
+                ""
+            } else {
+                o.namespace.as_str()
+            };
             let subject = ObjectRef::new(&o.kind, ns, &o.name);
             if is_history(cx, ev) {
                 continue;
@@ -53,7 +57,10 @@ impl Rule for WarningEvents {
         for (subject, events) in by_object {
             let summaries = cx.summarize(&events);
             let total: i64 = summaries.iter().map(|s| s.count).sum();
-            let newest = summaries.iter().filter_map(|s| s.last_seen.as_deref()).max();
+            let newest = summaries
+                .iter()
+                .filter_map(|s| s.last_seen.as_deref())
+                .max();
             let recent = cx.age(newest).is_some_and(|a| a <= RECENT_SECONDS);
             let severity = if recent && total >= REPEATED {
                 Severity::Warning
@@ -73,14 +80,13 @@ impl Rule for WarningEvents {
             let (workload, node) = match subject.kind.as_str() {
                 "Pod" => {
                     let ns = subject.namespace.as_deref().unwrap_or("");
-                    let pi = cx
-                        .ix
-                        .pods
-                        .iter()
-                        .position(|p| p.obj.metadata.namespace == ns && p.obj.metadata.name == subject.name);
+                    let pi = cx.ix.pods.iter().position(|p| {
+                        p.obj.metadata.namespace == ns && p.obj.metadata.name == subject.name
+                    });
                     (
                         pi.and_then(|i| cx.workload_of(i)),
-                        pi.map(|i| cx.ix.pods[i].obj.spec.node_name.clone()).unwrap_or_default(),
+                        pi.map(|i| cx.ix.pods[i].obj.spec.node_name.clone())
+                            .unwrap_or_default(),
                     )
                 }
                 "Node" => (None, subject.name.clone()),
@@ -138,7 +144,10 @@ fn is_history(cx: &Context<'_>, ev: &Event) -> bool {
         "Pod" => match cx.ix.pod(&o.namespace, &o.name) {
             None => true,
             Some(p) => {
-                if !o.uid.is_empty() && !p.obj.metadata.uid.is_empty() && o.uid != p.obj.metadata.uid {
+                if !o.uid.is_empty()
+                    && !p.obj.metadata.uid.is_empty()
+                    && o.uid != p.obj.metadata.uid
+                {
                     // About an earlier pod of the same name.
                     return true;
                 }
@@ -150,7 +159,9 @@ fn is_history(cx: &Context<'_>, ev: &Event) -> bool {
         },
         "Node" => match cx.ix.node(&o.name) {
             None => true,
-            Some(n) => matches!((last, ready_since(&n.obj.status.conditions)), (Some(l), Some(r)) if l < r),
+            Some(n) => {
+                matches!((last, ready_since(&n.obj.status.conditions)), (Some(l), Some(r)) if l < r)
+            }
         },
         _ => false,
     }
@@ -163,7 +174,15 @@ mod tests {
 
     #[test]
     fn reports_unexplained_warnings_and_skips_history() {
-        let mut old = event("default", "Pod", "web-1", "Warning", "Unhealthy", "Liveness probe failed", 3);
+        let mut old = event(
+            "default",
+            "Pod",
+            "web-1",
+            "Warning",
+            "Unhealthy",
+            "Liveness probe failed",
+            3,
+        );
         old["lastTimestamp"] = "2025-06-01T09:00:00Z".into();
         old["firstTimestamp"] = "2025-06-01T08:00:00Z".into();
         let d = TinyDump {
@@ -171,20 +190,43 @@ mod tests {
             pods: vec![pod("default", "web-1", "n1"), pod("default", "api-1", "n1")],
             events: vec![
                 old,
-                event("default", "Pod", "api-1", "Warning", "FailedToUpdateEndpoint", "Failed to update endpoint default/api", 12),
-                event("default", "Pod", "gone-1", "Warning", "BackOff", "Back-off", 40),
+                event(
+                    "default",
+                    "Pod",
+                    "api-1",
+                    "Warning",
+                    "FailedToUpdateEndpoint",
+                    "Failed to update endpoint default/api",
+                    12,
+                ),
+                event(
+                    "default", "Pod", "gone-1", "Warning", "BackOff", "Back-off", 40,
+                ),
                 event("default", "Pod", "api-1", "Normal", "Pulled", "pulled", 1),
             ],
             ..Default::default()
         };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let w: Vec<_> = a.findings.iter().filter(|f| f.rule == "warning-events").collect();
+        let w: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.rule == "warning-events")
+            .collect();
         // web-1's warning predates its Ready transition (10:00:10): history.
         // gone-1 no longer exists. Only api-1's remains.
-        assert_eq!(w.len(), 1, "{:#?}", w.iter().map(|f| &f.summary).collect::<Vec<_>>());
+        assert_eq!(
+            w.len(),
+            1,
+            "{:#?}",
+            w.iter().map(|f| &f.summary).collect::<Vec<_>>()
+        );
         assert_eq!(w[0].subject.name, "api-1");
-        assert_eq!(w[0].severity, crate::analyze::Severity::Warning, "12 times in the last hour");
+        assert_eq!(
+            w[0].severity,
+            crate::analyze::Severity::Warning,
+            "12 times in the last hour"
+        );
         assert_eq!(w[0].events.len(), 1);
     }
 }
