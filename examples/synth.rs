@@ -2,8 +2,11 @@
 //! trying coroner on a big cluster:
 //!
 //! ```text
-//! cargo run --release --example synth -- small|medium|large OUT_DIR
+//! cargo run --release --example synth -- small|medium|large OUT_DIR [LOG_MB]
 //! ```
+//!
+//! LOG_MB overrides the total size of the logs (the same objects with more
+//! or less log), to show that memory does not grow with the logs.
 //!
 //! The same size always gives the same bytes. OUT_DIR must not exist yet.
 
@@ -16,7 +19,7 @@ fn main() -> ExitCode {
         eprintln!("usage: synth small|medium|large OUT_DIR");
         return ExitCode::from(2);
     };
-    let spec = match size.as_str() {
+    let mut spec = match size.as_str() {
         "tiny" => SynthSpec::tiny(),
         "small" => SynthSpec::small(),
         "medium" => SynthSpec::medium(),
@@ -26,6 +29,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(mb) = args.get(2) {
+        match mb.parse::<u64>() {
+            Ok(mb) => spec.log_bytes_total = mb << 20,
+            Err(_) => {
+                eprintln!("synth: LOG_MB must be a number, not {mb:?}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let out = std::path::Path::new(out);
     if out.exists() {
         eprintln!("synth: {} exists; choose a new folder", out.display());
