@@ -29,6 +29,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::Path;
 
+/// The largest list document parsed (they are parsed in memory). Real
+/// ones are megabytes; the biggest clusters' pods lists stay well under.
+pub const MAX_DOCUMENT_BYTES: u64 = 1 << 30;
+
 /// Something in the dump that could not be read as expected. Data, not an
 /// error: it is listed in the report and the rest is still analysed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -788,12 +792,44 @@ fn read_tree_file(
             }
         }
         Role::List { ns, kind } => {
+            // A list is parsed in memory, so its size is bounded: a zip bomb
+            // or a runaway file must not take the machine down. It is still
+            // hashed in full.
+            if f.size > MAX_DOCUMENT_BYTES {
+                problems.push(Problem::file(
+                    &f.rel,
+                    format!(
+                        "{} bytes, more than the {MAX_DOCUMENT_BYTES} a list document may have; not parsed",
+                        f.size
+                    ),
+                ));
+                let input = match tree.with_reader(f, hash_reader) {
+                    Ok((bytes, sha256)) => InputFile {
+                        path: f.rel.clone(),
+                        bytes,
+                        sha256,
+                    },
+                    Err(_) => unhashed(f),
+                };
+                return (input, problems, FileResult::Other);
+            }
             let mut bytes = Vec::with_capacity(f.size as usize);
-            if let Err(e) = tree.with_reader(f, |r| r.read_to_end(&mut bytes)) {
+            if let Err(e) = tree.with_reader(f, |r| {
+                r.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes)
+            }) {
                 problems.push(Problem::file(
                     &f.rel,
                     format!("cannot read (what was read before the error is used): {e}"),
                 ));
+            }
+            if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+                // The entry expands beyond what its header said (a zip bomb).
+                problems.push(Problem::file(
+                    &f.rel,
+                    format!("expands past {MAX_DOCUMENT_BYTES} bytes; not parsed"),
+                ));
+                let input = unhashed(f);
+                return (input, problems, FileResult::Other);
             }
             let sha = hex(&Sha256::digest(&bytes));
             let input = InputFile {
@@ -906,6 +942,12 @@ fn read_stream(stream: &source::StreamFile, input: &Input, acc: &mut Acc) -> Res
         .map(|(n, &(_, start, end, line))| {
             use std::os::unix::fs::FileExt;
             let f = std::fs::File::open(path)?;
+            if end - start > MAX_DOCUMENT_BYTES {
+                return Err(std::io::Error::other(format!(
+                    "document of {} bytes, more than the {MAX_DOCUMENT_BYTES} a list document may have; not parsed",
+                    end - start
+                )));
+            }
             let mut buf = vec![0u8; (end - start) as usize];
             f.read_exact_at(&mut buf, start)?;
             Ok(type_list(

@@ -306,7 +306,7 @@ fn new_temp() -> Result<TempDir> {
 fn open_file(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> Result<Input> {
     let head = read_head(path).map_err(|e| Error::io(name, e))?;
     match sniff(&head) {
-        Magic::Zip => open_zip(path, name, temp),
+        Magic::Zip => open_zip(path, name, temp, limits),
         Magic::Tar => {
             let temp = match temp {
                 Some(t) => t,
@@ -673,7 +673,7 @@ fn tree_from_listing(
     ))
 }
 
-fn open_zip(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
+fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> Result<Input> {
     let file = File::open(path).map_err(|e| Error::io(name, e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let shared = SharedFile {
@@ -686,6 +686,7 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
+    let mut total = 0u64;
     for i in 0..archive.len() {
         let entry = match archive.by_index_raw(i) {
             Ok(e) => e,
@@ -750,6 +751,19 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
             })
             .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
             .map(|z| z.timestamp().as_second());
+        // Limits (issue 7): the declared sizes are checked up front; entries
+        // are also read with bounds, since a header can lie.
+        total += entry.size();
+        if files.len() as u64 >= limits.max_entries || total > limits.max_total_bytes {
+            problems.push(Problem::file(
+                name,
+                format!(
+                    "archive holds more than {} entries or {} bytes uncompressed; the rest is not read",
+                    limits.max_entries, limits.max_total_bytes
+                ),
+            ));
+            break;
+        }
         files.push(Listed {
             rel,
             size: entry.size(),
