@@ -19,3 +19,4 @@ mod browser;
 
 mod findings;
 mod schema;
+mod render;

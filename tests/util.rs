@@ -31,7 +31,11 @@ pub fn run_with_stdin(args: &[&str], stdin: Option<&Path>) -> Run {
         Some(p) => Stdio::from(std::fs::File::open(p).unwrap()),
         None => Stdio::null(),
     });
-    let Output { status, stdout, stderr } = cmd.output().expect("run coroner");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run coroner");
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -83,7 +87,11 @@ fn mode_id(m: DumpMode) -> u8 {
     }
 }
 
-pub fn kubectl_dump(scenario: &'static str, server_version: &str, mode: DumpMode) -> &'static MadeDump {
+pub fn kubectl_dump(
+    scenario: &'static str,
+    server_version: &str,
+    mode: DumpMode,
+) -> &'static MadeDump {
     require_kubectl();
     let key = (scenario, server_version.to_string(), mode_id(mode));
     // Hold the lock while dumping: kubectl runs are the slow part, and two
@@ -95,6 +103,7 @@ pub fn kubectl_dump(scenario: &'static str, server_version: &str, mode: DumpMode
     let fixture = match scenario {
         "demo" => crate::scenario::demo(),
         "tiny" => crate::scenario::tiny(),
+        "edge" => crate::scenario::edge(),
         other => panic!("unknown scenario {other}"),
     };
     let api = FakeApi::start(fixture.clone(), server_version);
@@ -123,7 +132,11 @@ pub fn hash_tree(root: &Path) -> BTreeMap<String, String> {
     let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         if d.is_file() {
-            let rel = d.strip_prefix(root).unwrap_or(&d).to_string_lossy().into_owned();
+            let rel = d
+                .strip_prefix(root)
+                .unwrap_or(&d)
+                .to_string_lossy()
+                .into_owned();
             out.insert(rel, hex(&Sha256::digest(std::fs::read(&d).unwrap())));
             continue;
         }
@@ -155,12 +168,17 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// The shared realdata folder beside the checkout (CI has it). Outside CI
 /// its absence skips with a loud message; in CI it is an error.
 pub fn realdata(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realdata").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/realdata")
+        .join(rel);
     if p.exists() {
         return Some(p);
     }
     if std::env::var_os("CI").is_some() {
-        panic!("{} is missing; CI runs with shared/ beside the checkout", p.display());
+        panic!(
+            "{} is missing; CI runs with shared/ beside the checkout",
+            p.display()
+        );
     }
     eprintln!("*** SKIPPED: {} not found ***", p.display());
     None

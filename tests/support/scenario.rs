@@ -3533,3 +3533,2146 @@ pub fn tiny() -> Fixture {
     );
     fx
 }
+
+// ---------------------------------------------------------------------------------------------
+// edge: the rules the demo does not trigger, and field cases around them
+// ---------------------------------------------------------------------------------------------
+
+/// Server version the edge cluster is meant to be dumped against.
+pub const EDGE_SERVER_VERSION: &str = "1.33.1";
+
+/// What a diagnosis of [`edge`] should find, one entry per (rule, subject).
+pub const EDGE_EXPECTED: &[Expected] = &[
+    exp("node-network-unavailable", "Node", "", "edge-c", None, "NetworkUnavailable=True CalicoIsDown since 08:31:11 (calico-node on it cannot start); taint node.kubernetes.io/network-unavailable"),
+    exp("crash-loop-backoff", "Pod", "kube-system", "calico-node-zr7wk", Some("calico-node"), "exit 1: Unable to auto-detect an IPv4 address using interface regexes [eth0] (edge-c's NIC is ens4), 9 restarts"),
+    exp("workload-unavailable", "DaemonSet", "kube-system", "calico-node", None, "2 of 3 ready: calico-node-zr7wk on edge-c"),
+    exp("node-overcommitted", "Node", "", "edge-b", None, "pods request 8.8Gi memory of 7.6Gi allocatable (kubeReserved raised by 5Gi at 06:10, after they were admitted)"),
+    exp("node-pressure", "Node", "", "edge-b", None, "DiskPressure=True since 08:51:30 (taint node.kubernetes.io/disk-pressure); EvictionThresholdMet, FreeDiskSpaceFailed"),
+    exp("pod-evicted", "Pod", "default", "renderer-5d7f9c8b6-p8kzm", None, "Failed/Evicted at 08:53:10: node edge-b low on ephemeral-storage, container renderer used 38Gi of emptyDir with no request"),
+    exp("image-pull-failure", "Pod", "default", "billing-6f9c7d5b8-w7xkq", Some("billing"), "ImagePullBackOff: ghcr.io/acme-edge/billing:2.4.0 401 Unauthorized; pull secret ghcr-pull does not exist (FailedToRetrieveImagePullSecret)"),
+    exp("rollout-stuck", "Deployment", "default", "billing", None, "new Deployment, 0 of 1 available, Progressing=False ProgressDeadlineExceeded (workload-unavailable leaves it to rollout-stuck)"),
+    exp("service-no-ready-endpoints", "Service", "default", "billing", None, "selects only the pod that cannot pull its image"),
+    exp("container-config-error", "Pod", "default", "notifier-5b8c6d9f4-h6vzn", Some("notifier"), "CreateContainerConfigError: couldn't find key SMTP_HOST in ConfigMap default/notifier-config"),
+    exp("workload-unavailable", "Deployment", "default", "notifier", None, "0 of 1 available (still within its progress deadline)"),
+    exp("container-start-failure", "Pod", "default", "gateway-84f7c5d9b6-c5t8n", Some("gateway"), "StartError exit 128: error mounting a ConfigMap subPath file onto the directory /etc/nginx/conf.d (not a directory)"),
+    exp("crash-loop-backoff", "Pod", "default", "gateway-84f7c5d9b6-c5t8n", Some("gateway"), "CrashLoopBackOff after 8 failed starts"),
+    exp("frequent-restarts", "Pod", "default", "gateway-84f7c5d9b6-c5t8n", Some("gateway"), "8 restarts, last StartError exit 128"),
+    exp("rollout-stuck", "Deployment", "default", "gateway", None, "ProgressDeadlineExceeded; the old ReplicaSet still serves 2/2"),
+    exp("init-container-failure", "Pod", "default", "ml-ranker-7b9d4c6f8-x5n2r", Some("fetch-model"), "Init:CrashLoopBackOff, init container OOMKilled (limit 512Mi, model unpacked into a memory-backed emptyDir), 11 restarts"),
+    exp("oom-killed", "Pod", "default", "ml-ranker-7b9d4c6f8-x5n2r", Some("fetch-model"), "lastState OOMKilled exit 137 of an init container"),
+    exp("frequent-restarts", "Pod", "default", "ml-ranker-7b9d4c6f8-x5n2r", Some("fetch-model"), "11 restarts, OOMKilled"),
+    exp("rollout-stuck", "Deployment", "default", "ml-ranker", None, "0 of 1 available, Progressing=False ProgressDeadlineExceeded"),
+    exp("pod-stuck-terminating", "Pod", "default", "session-cache-6b7c8d9f5-k2v9d", None, "deleted at 06:45 on the healthy node edge-a; containers exited 0 (Succeeded); finalizer sessions.acme.io/drain whose controller is gone"),
+    exp("service-port-mismatch", "Service", "default", "storefront", None, "numeric targetPort 8080, the storefront pods declare containerPort 3000 (http) and listen there"),
+    exp("warning-events", "HorizontalPodAutoscaler", "default", "api", None, "FailedGetResourceMetric / FailedComputeMetricsReplicas: metrics.k8s.io is not served (no metrics-server), on a healthy Deployment"),
+];
+
+/// Subjects of [`edge`] that are fine; a diagnosis should report nothing (no warning or
+/// critical finding) about them: (kind, namespace, name, why it is fine).
+pub const EDGE_HEALTHY: &[(&str, &str, &str, &str)] = &[
+    ("Node", "", "edge-a", "Ready, no pressure, requests well under allocatable; the stuck pod on it is held by a finalizer, not by the node"),
+    ("Pod", "default", "ledger-export-8xk2p", "failed Job attempt (exit 1, connection reset during upload) whose retry ledger-export-q9w4d succeeded"),
+    ("Pod", "default", "ledger-export-q9w4d", "the successful retry of Job ledger-export"),
+    ("Pod", "default", "nightly-backup-29207640-m4z7n", "CronJob run, Succeeded"),
+    ("Pod", "default", "overprovisioning-7c8d9b6f5-zq4vn", "pause container: running and ready, writes no log at all"),
+    ("Service", "default", "worker-metrics", "numeric targetPort 9102 while the worker declares no ports (ports are informational)"),
+    ("Deployment", "default", "api", "2/2 available; only its HPA complains"),
+    ("Pod", "default", "api-7d4b9c6f5-2kq8m", "running and ready"),
+    ("Deployment", "default", "renderer", "2/2 available again after the eviction (replacement renderer-5d7f9c8b6-qd7jn)"),
+    ("Pod", "default", "renderer-5d7f9c8b6-qd7jn", "replacement of the evicted renderer"),
+    ("Deployment", "default", "session-cache", "1/1 available; the replacement pod serves"),
+    ("Pod", "default", "session-cache-6b7c8d9f5-r8m3x", "replacement of the stuck pod, running and ready"),
+    ("Pod", "kube-system", "calico-node-4jx2p", "init container install-cni Completed (exit 0), calico-node ready; its log warns about inClusterConfig"),
+    ("Pod", "default", "ledger-db-0", "StatefulSet pod on the overcommitted node, running and ready"),
+    ("Pod", "default", "worker-6b5f8c7d9d-fz8tq", "running and ready, declares no ports"),
+    ("Endpoints", "default", "api", "one FailedToUpdateEndpoint: an optimistic-concurrency conflict that the endpoints controller retries (info at most)"),
+];
+
+const EA: (&str, &str) = ("edge-a", "10.0.2.11");
+const EB: (&str, &str) = ("edge-b", "10.0.2.12");
+const EC: (&str, &str) = ("edge-c", "10.0.2.13");
+
+/// A second realistic small cluster, dumped "at" about 2025-07-14T09:00:00Z, that makes the
+/// rules [`demo`] does not trigger fire, with field-shaped cases around them (see
+/// [`EDGE_EXPECTED`] and [`EDGE_HEALTHY`]). A self-managed cluster on GCE VMs with Calico:
+/// 3 nodes, namespaces `default` and `kube-system`.
+///
+/// Story: at 06:10 the kubelet of **edge-b** was restarted with 5Gi more kubeReserved memory,
+/// so the pods it had admitted now request more memory than it can allocate. At 08:30 a Calico
+/// update set `IP_AUTODETECTION_METHOD=interface=eth0`; edge-a and edge-b have `eth0`, but
+/// **edge-c** (a newer Ubuntu image) names its NIC `ens4`: the old calico-node shut down
+/// (NetworkUnavailable=True, CalicoIsDown) and the new one cannot start. At 08:51 a renderer
+/// filled edge-b's disk with scratch files: DiskPressure, the renderer was evicted and replaced
+/// on edge-a. Meanwhile several deployments in `default` were rolled out with mistakes.
+/// Events older than an hour that did not repeat have expired, as in a real cluster.
+pub fn edge() -> Fixture {
+    let mut b = Builder {
+        fx: Fixture::default(),
+    };
+    b.fx.nodes = edge_nodes();
+    edge_kube_system(&mut b);
+    edge_default(&mut b);
+    for ns in &mut b.fx.namespaces {
+        for list in [
+            &mut ns.events,
+            &mut ns.replication_controllers,
+            &mut ns.services,
+            &mut ns.daemonsets,
+            &mut ns.deployments,
+            &mut ns.replicasets,
+            &mut ns.pods,
+        ] {
+            sort_by_name(list);
+        }
+    }
+    b.fx.namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+    b.fx
+}
+
+fn edge_nodes() -> Vec<Value> {
+    let base = |name, ip, cidr, zone| NodeSpec {
+        name,
+        ip,
+        pod_cidr: cidr,
+        zone,
+        cpu: "4",
+        alloc_cpu: "3920m",
+        mem: "16393904Ki",
+        alloc_mem: "13242544Ki",
+        kubelet: "v1.33.1",
+        kernel: "6.1.0-34-cloud-amd64",
+        os_image: "Debian GNU/Linux 12 (bookworm)",
+        runtime: "containerd://1.7.27",
+    };
+    let a = base("edge-a", EA.1, "10.244.1.0/24", "europe-west4-a");
+    let mut bn = base("edge-b", EB.1, "10.244.2.0/24", "europe-west4-b");
+    // kubeReserved memory raised from 3Gi to 8Gi when the kubelet restarted at 06:10.
+    bn.alloc_mem = "7999664Ki";
+    let mut c = base("edge-c", EC.1, "10.244.3.0/24", "europe-west4-c");
+    c.kernel = "6.8.0-1029-gcp";
+    c.os_image = "Ubuntu 24.04.2 LTS";
+    let since = "2025-05-20T08:04:43Z";
+    let calico = |status: &str, at: &str| {
+        if status == "False" {
+            ncond(
+                "NetworkUnavailable",
+                "False",
+                at,
+                at,
+                "CalicoIsUp",
+                "Calico is running on this node",
+            )
+        } else {
+            ncond(
+                "NetworkUnavailable",
+                "True",
+                at,
+                at,
+                "CalicoIsDown",
+                "Calico is shutting down on this node",
+            )
+        }
+    };
+
+    let hb = "2025-07-14T08:59:44Z";
+    let mut ca = vec![calico("False", "2025-07-14T08:30:05Z")];
+    ca.extend(healthy_conditions(hb, since));
+    let na = node(&a, Value::Array(ca), json!([]), false, hb);
+
+    let hb = "2025-07-14T08:59:39Z";
+    let mut cb = vec![calico("False", "2025-07-14T08:30:45Z")];
+    cb.extend(healthy_conditions(hb, since));
+    cb[2] = ncond(
+        "DiskPressure",
+        "True",
+        hb,
+        "2025-07-14T08:51:30Z",
+        "KubeletHasDiskPressure",
+        "kubelet has disk pressure",
+    );
+    let nb = node(
+        &bn,
+        Value::Array(cb),
+        json!([{"key": "node.kubernetes.io/disk-pressure", "effect": "NoSchedule", "timeAdded": "2025-07-14T08:51:31Z"}]),
+        false,
+        hb,
+    );
+
+    let hb = "2025-07-14T08:59:47Z";
+    let mut cc = vec![calico("True", "2025-07-14T08:31:11Z")];
+    cc.extend(healthy_conditions(hb, since));
+    let nc = node(
+        &c,
+        Value::Array(cc),
+        json!([{"key": "node.kubernetes.io/network-unavailable", "effect": "NoSchedule", "timeAdded": "2025-07-14T08:31:12Z"}]),
+        false,
+        hb,
+    );
+
+    let mut nodes = vec![na, nb, nc];
+    for n in &mut nodes {
+        let name = n["metadata"]["name"].as_str().unwrap().to_string();
+        let zone = n["metadata"]["labels"]["topology.kubernetes.io/zone"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        n["spec"]["providerID"] = json!(format!("gce://acme-edge/{zone}/{name}"));
+        n["metadata"]["labels"]["topology.kubernetes.io/region"] = json!("europe-west4");
+        n["metadata"]["annotations"]["projectcalico.org/IPv4Address"] = json!(format!(
+            "{}/24",
+            n["status"]["addresses"][0]["address"].as_str().unwrap()
+        ));
+        n["status"]["images"] = json!([
+            {"names": [format!("docker.io/calico/node@sha256:{}", hex("img/calico-node", 64)), "docker.io/calico/node:v3.28.2".to_string()], "sizeBytes": 131_402_553},
+            {"names": [format!("docker.io/calico/cni@sha256:{}", hex("img/calico-cni", 64)), "docker.io/calico/cni:v3.28.2".to_string()], "sizeBytes": 94_535_610},
+            {"names": [format!("registry.k8s.io/kube-proxy@sha256:{}", hex("img/kube-proxy-133", 64)), "registry.k8s.io/kube-proxy:v1.33.1".to_string()], "sizeBytes": 31_412_733},
+            {"names": [format!("registry.k8s.io/pause@sha256:{}", hex("img/pause", 64)), "registry.k8s.io/pause:3.10".to_string()], "sizeBytes": 320_368}
+        ]);
+    }
+    // edge-c came from a newer pool; edge-c's calico address is gone (autodetection failed).
+    nodes[2]["metadata"]["labels"]["node.kubernetes.io/instance-type"] = json!("n2d-standard-4");
+    nodes[2]["metadata"]["annotations"]
+        .as_object_mut()
+        .unwrap()
+        .remove("projectcalico.org/IPv4Address");
+    nodes
+}
+
+/// Status of a Deployment with one ReplicaSet: `ready` of `want` available, and the given
+/// Progressing condition.
+fn edge_dep_status(
+    want: i64,
+    have: i64,
+    ready: i64,
+    avail_since: &str,
+    progressing: Value,
+) -> Value {
+    let mut st = json!({
+        "observedGeneration": 1,
+        "replicas": have,
+        "updatedReplicas": have,
+        "readyReplicas": ready,
+        "availableReplicas": ready,
+    });
+    if ready == 0 {
+        st.as_object_mut().unwrap().remove("readyReplicas");
+        st.as_object_mut().unwrap().remove("availableReplicas");
+    }
+    if want > ready {
+        st["unavailableReplicas"] = json!(want - ready);
+    }
+    let avail = if ready >= want {
+        dep_cond(
+            "Available",
+            "True",
+            avail_since,
+            avail_since,
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+        )
+    } else {
+        dep_cond(
+            "Available",
+            "False",
+            avail_since,
+            avail_since,
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+        )
+    };
+    st["conditions"] = json!([avail, progressing]);
+    st
+}
+
+fn progressed(rs: &str, update: &str, created: &str) -> Value {
+    dep_cond(
+        "Progressing",
+        "True",
+        update,
+        created,
+        "NewReplicaSetAvailable",
+        &format!("ReplicaSet \"{rs}\" has successfully progressed."),
+    )
+}
+
+fn progressing(rs: &str, update: &str, created: &str) -> Value {
+    dep_cond(
+        "Progressing",
+        "True",
+        update,
+        created,
+        "ReplicaSetUpdated",
+        &format!("ReplicaSet \"{rs}\" is progressing."),
+    )
+}
+
+fn timed_out(rs: &str, at: &str) -> Value {
+    dep_cond(
+        "Progressing",
+        "False",
+        at,
+        at,
+        "ProgressDeadlineExceeded",
+        &format!("ReplicaSet \"{rs}\" has timed out progressing."),
+    )
+}
+
+/// A Deployment and its single ReplicaSet.
+#[allow(clippy::too_many_arguments)]
+fn edge_deploy(
+    b: &mut Builder,
+    ns: &str,
+    name: &str,
+    hash: &str,
+    tpl: &Value,
+    want: i64,
+    have: i64,
+    ready: i64,
+    created: &str,
+    since: &str,
+    progressing: Value,
+) -> String {
+    let rs = format!("{name}-{hash}");
+    b.ns(ns).deployments.push(deployment(
+        ns,
+        name,
+        tpl,
+        want,
+        created,
+        1,
+        edge_dep_status(want, have, ready, since, progressing),
+    ));
+    b.ns(ns).replicasets.push(replicaset(
+        ns,
+        &rs,
+        name,
+        tpl,
+        hash,
+        want,
+        created,
+        1,
+        rs_status(have, ready, 1),
+        since,
+    ));
+    rs
+}
+
+/// A running, ready pod of a ReplicaSet with one container and its log.
+#[allow(clippy::too_many_arguments)]
+fn edge_running_pod(
+    b: &mut Builder,
+    tpl: &Value,
+    ns: &str,
+    rs: &str,
+    pod: &str,
+    host: (&str, &str),
+    ip: &str,
+    created: &str,
+    started: &str,
+    ready: &str,
+    log: &str,
+) {
+    let c = tpl["spec"]["containers"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let img = tpl["spec"]["containers"][0]["image"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut p = rs_pod(tpl, ns, rs, pod, Some(host.0), created);
+    p["status"] = json!({"phase": "Running", "conditions": conds_ready(created, started, ready)});
+    p["status"]["containerStatuses"] =
+        json!([cstatus(pod, &c, &img, St::Running(started), None, true, 0)]);
+    let qos = if tpl["spec"]["containers"][0]["resources"]["requests"]
+        == tpl["spec"]["containers"][0]["resources"]["limits"]
+    {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    };
+    ip_status(&mut p, host.1, ip, created, qos);
+    b.ns(ns).pods.push(p);
+    b.log(ns, pod, &c, log);
+}
+
+fn back_off(ns: &str, pod: &str, c: &str) -> String {
+    format!(
+        "Back-off restarting failed container {c} in pod {pod}_{ns}({})",
+        uid("Pod", ns, pod)
+    )
+}
+
+fn crash_msg(ns: &str, pod: &str, c: &str) -> String {
+    format!(
+        "back-off 5m0s restarting failed container={c} pod={pod}_{ns}({})",
+        uid("Pod", ns, pod)
+    )
+}
+
+fn edge_kube_system(b: &mut Builder) {
+    let ns = "kube-system";
+
+    // --- calico-node DaemonSet, updated at 08:30; the new pod on edge-c cannot start ------
+    let cni_img = "docker.io/calico/cni:v3.28.2";
+    let node_img = "docker.io/calico/node:v3.28.2";
+    let mut install = ctr("install-cni", cni_img, &[], &[], &[]);
+    install["command"] = json!(["/opt/cni/bin/install"]);
+    install["env"] = json!([
+        {"name": "CNI_CONF_NAME", "value": "10-calico.conflist"},
+        {"name": "CNI_NETWORK_CONFIG", "valueFrom": {"configMapKeyRef": {"name": "calico-config", "key": "cni_network_config"}}},
+        {"name": "KUBERNETES_NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+        {"name": "SLEEP", "value": "false"}
+    ]);
+    install["securityContext"] = json!({"privileged": true});
+    install["volumeMounts"] = json!([{"name": "cni-bin-dir", "mountPath": "/host/opt/cni/bin"}, {"name": "cni-net-dir", "mountPath": "/host/etc/cni/net.d"}]);
+    let mut cn = ctr("calico-node", node_img, &[], &[("cpu", "250m")], &[]);
+    cn["env"] = json!([
+        {"name": "DATASTORE_TYPE", "value": "kubernetes"},
+        {"name": "WAIT_FOR_DATASTORE", "value": "true"},
+        {"name": "NODENAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+        {"name": "CALICO_NETWORKING_BACKEND", "valueFrom": {"configMapKeyRef": {"name": "calico-config", "key": "calico_backend"}}},
+        {"name": "CLUSTER_TYPE", "value": "k8s,bgp"},
+        {"name": "IP", "value": "autodetect"},
+        {"name": "IP_AUTODETECTION_METHOD", "value": "interface=eth0"},
+        {"name": "CALICO_IPV4POOL_IPIP", "value": "Always"},
+        {"name": "FELIX_HEALTHENABLED", "value": "true"}
+    ]);
+    cn["securityContext"] = json!({"privileged": true});
+    cn["lifecycle"] = json!({"preStop": {"exec": {"command": ["/bin/calico-node", "-shutdown"]}}});
+    cn["livenessProbe"] = json!({"exec": {"command": ["/bin/calico-node", "-felix-live", "-bird-live"]}, "initialDelaySeconds": 10, "timeoutSeconds": 10, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 6});
+    cn["readinessProbe"] = json!({"exec": {"command": ["/bin/calico-node", "-felix-ready", "-bird-ready"]}, "timeoutSeconds": 10, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3});
+    cn["volumeMounts"] = json!([
+        {"name": "lib-modules", "readOnly": true, "mountPath": "/lib/modules"},
+        {"name": "xtables-lock", "mountPath": "/run/xtables.lock"},
+        {"name": "var-run-calico", "mountPath": "/var/run/calico"},
+        {"name": "var-lib-calico", "mountPath": "/var/lib/calico"}
+    ]);
+    let mut tpl = template(
+        &[("k8s-app", "calico-node")],
+        vec![install],
+        vec![cn],
+        vec![
+            json!({"name": "lib-modules", "hostPath": {"path": "/lib/modules", "type": ""}}),
+            json!({"name": "xtables-lock", "hostPath": {"path": "/run/xtables.lock", "type": "FileOrCreate"}}),
+            json!({"name": "var-run-calico", "hostPath": {"path": "/var/run/calico", "type": "DirectoryOrCreate"}}),
+            json!({"name": "var-lib-calico", "hostPath": {"path": "/var/lib/calico", "type": "DirectoryOrCreate"}}),
+            json!({"name": "cni-bin-dir", "hostPath": {"path": "/opt/cni/bin", "type": "DirectoryOrCreate"}}),
+            json!({"name": "cni-net-dir", "hostPath": {"path": "/etc/cni/net.d", "type": ""}}),
+        ],
+    );
+    tpl["spec"]["hostNetwork"] = json!(true);
+    tpl["spec"]["serviceAccountName"] = json!("calico-node");
+    tpl["spec"]["priorityClassName"] = json!("system-node-critical");
+    tpl["spec"]["terminationGracePeriodSeconds"] = json!(0);
+    tpl["spec"]["nodeSelector"] = json!({"kubernetes.io/os": "linux"});
+    tpl["spec"]["tolerations"] = json!([{"effect": "NoSchedule", "operator": "Exists"}, {"key": "CriticalAddonsOnly", "operator": "Exists"}, {"effect": "NoExecute", "operator": "Exists"}]);
+    b.ns(ns).daemonsets.push(json!({
+        "metadata": {
+            "name": "calico-node",
+            "namespace": ns,
+            "uid": uid("DaemonSet", ns, "calico-node"),
+            "resourceVersion": rv("2025-07-14T08:31:15Z", "calico-node"),
+            "generation": 2,
+            "creationTimestamp": "2025-05-20T08:03:41Z",
+            "labels": {"k8s-app": "calico-node"},
+            "annotations": {"deprecated.daemonset.template.generation": "2"}
+        },
+        "spec": {
+            "selector": {"matchLabels": {"k8s-app": "calico-node"}},
+            "template": tpl,
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}},
+            "revisionHistoryLimit": 10
+        },
+        "status": {
+            "currentNumberScheduled": 3,
+            "numberMisscheduled": 0,
+            "desiredNumberScheduled": 3,
+            "numberReady": 2,
+            "observedGeneration": 2,
+            "updatedNumberScheduled": 3,
+            "numberAvailable": 2,
+            "numberUnavailable": 1
+        }
+    }));
+    let cni_log = |t: &str| {
+        format!(
+            "{t}.103 [INFO][1] cni-installer/<nil> <nil>: Running as a Kubernetes pod\n\
+{t}.517 [INFO][1] cni-installer/<nil> <nil>: File is already up to date, skipping file=\"/host/opt/cni/bin/bandwidth\"\n\
+{t}.598 [INFO][1] cni-installer/<nil> <nil>: Installed /host/opt/cni/bin/calico\n\
+{t}.671 [INFO][1] cni-installer/<nil> <nil>: Installed /host/opt/cni/bin/calico-ipam\n\
+{t}.672 [INFO][1] cni-installer/<nil> <nil>: Wrote Calico CNI binaries to /host/opt/cni/bin\n\
+{t}.701 [INFO][1] cni-installer/<nil> <nil>: CNI plugin version: v3.28.2\n\
+{t}.701 [INFO][1] cni-installer/<nil> <nil>: /host/secondary-bin-dir is not writeable, skipping\n\
+{t}.703 [WARNING][1] cni-installer/<nil> <nil>: Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.\n\
+{t}.719 [INFO][1] cni-installer/<nil> <nil>: Created /host/etc/cni/net.d/10-calico.conflist\n\
+{t}.719 [INFO][1] cni-installer/<nil> <nil>: Done configuring CNI.  Sleep= false\n"
+        )
+    };
+    let good_log = |t: &str, node: &str, ip: &str, peer: &str| {
+        format!(
+            "{t}.212 [INFO][9] startup/startup.go 432: Early log level set to info\n\
+{t}.213 [INFO][9] startup/utils.go 126: Using NODENAME environment for node name {node}\n\
+{t}.213 [INFO][9] startup/utils.go 138: Determined node name: {node}\n\
+{t}.214 [INFO][9] startup/startup.go 94: Starting node {node} with version v3.28.2\n\
+{t}.231 [INFO][9] startup/startup.go 437: Checking datastore connection\n\
+{t}.262 [INFO][9] startup/startup.go 461: Datastore connection verified\n\
+{t}.262 [INFO][9] startup/startup.go 104: Datastore is ready\n\
+{t}.301 [INFO][9] startup/autodetection_methods.go 103: Using autodetected IPv4 address on interface eth0: {ip}/24\n\
+{t}.301 [INFO][9] startup/startup.go 714: No AS number configured on node resource, using global value\n\
+{t}.344 [INFO][9] startup/startup.go 207: Setting NetworkUnavailable to false\n\
+{t}.498 [INFO][9] startup/startup.go 252: Calico node started successfully\n\
+bird: device1: Initializing\n\
+bird: direct1: Initializing\n\
+bird: Mesh_{peer}: Initializing\n\
+bird: device1: Starting\n\
+bird: direct1: Starting\n\
+bird: Mesh_{peer}: Starting\n\
+bird: Graceful restart started\n\
+bird: Started\n\
+bird: Mesh_{peer}: State changed to up\n\
+2025-07-14 08:31:12.004 [INFO][61] felix/route_table.go 1185: Removing route to host 10.0.2.13 ifaceName=\"tunl0\" ifaceRegex=\"^tunl0$\" ipVersion=0x4 tableIndex=254\n\
+bird: Mesh_10_0_2_13: State changed to stop\n\
+bird: Mesh_10_0_2_13: State changed to down\n"
+        )
+    };
+    let dead_log = "2025-07-14 08:58:11.402 [INFO][9] startup/startup.go 432: Early log level set to info\n\
+2025-07-14 08:58:11.403 [INFO][9] startup/utils.go 126: Using NODENAME environment for node name edge-c\n\
+2025-07-14 08:58:11.403 [INFO][9] startup/utils.go 138: Determined node name: edge-c\n\
+2025-07-14 08:58:11.404 [INFO][9] startup/startup.go 94: Starting node edge-c with version v3.28.2\n\
+2025-07-14 08:58:11.419 [INFO][9] startup/startup.go 437: Checking datastore connection\n\
+2025-07-14 08:58:11.447 [INFO][9] startup/startup.go 461: Datastore connection verified\n\
+2025-07-14 08:58:11.447 [INFO][9] startup/startup.go 104: Datastore is ready\n\
+2025-07-14 08:58:11.471 [WARNING][9] startup/autodetection_methods.go 99: Unable to auto-detect an IPv4 address using interface regexes [eth0]: no valid host interfaces found\n\
+2025-07-14 08:58:11.471 [WARNING][9] startup/startup.go 483: Couldn't autodetect an IPv4 address. If auto-detecting, choose a different autodetection method. Otherwise provide an explicit address.\n\
+2025-07-14 08:58:11.472 [INFO][9] startup/startup.go 370: Clearing out-of-date IPv4 address from this node IP=\"\"\n\
+2025-07-14 08:58:11.502 [WARNING][9] startup/utils.go 48: Terminating\n\
+Calico node failed to start\n";
+    for (pod, (node, host_ip), created, peer) in [
+        ("calico-node-4jx2p", EA, "2025-07-14T08:30:00Z", "10_0_2_12"),
+        ("calico-node-9mqtv", EB, "2025-07-14T08:30:40Z", "10_0_2_11"),
+        ("calico-node-zr7wk", EC, "2025-07-14T08:31:10Z", ""),
+    ] {
+        let mut p = pod_from(
+            &tpl,
+            ns,
+            pod,
+            &[
+                ("controller-revision-hash", "7c5f8d9b64"),
+                ("pod-template-generation", "2"),
+            ],
+            Some(owner("apps/v1", "DaemonSet", ns, "calico-node")),
+            Some(node),
+            created,
+        );
+        p["spec"]["priority"] = json!(2_000_001_000);
+        p["spec"]["affinity"] = json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}});
+        let t0 = &created[..19];
+        let at = |s: u32| -> String {
+            // created + s seconds (all within one minute)
+            let sec: u32 = t0[17..19].parse().unwrap();
+            format!("{}{:02}Z", &t0[..17], sec + s)
+        };
+        let (init_start, init_end, started) = (at(2), at(3), at(5));
+        let init = cstatus(
+            pod,
+            "install-cni",
+            cni_img,
+            St::Terminated {
+                code: 0,
+                reason: "Completed",
+                started: &init_start,
+                finished: &init_end,
+                message: "",
+            },
+            None,
+            false,
+            0,
+        );
+        let cni_t = format!("{} {}", &t0[..10], &init_start[11..19]);
+        b.log(ns, pod, "install-cni", cni_log(&cni_t));
+        if node == "edge-c" {
+            p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T08:58:12Z", pod));
+            p["status"] = json!({"phase": "Running", "conditions": conds_not_ready(created, &init_end, &started, &["calico-node"])});
+            p["status"]["initContainerStatuses"] = json!([init]);
+            p["status"]["containerStatuses"] = json!([cstatus(
+                pod,
+                "calico-node",
+                node_img,
+                St::Waiting("CrashLoopBackOff", &crash_msg(ns, pod, "calico-node")),
+                Some(St::Terminated {
+                    code: 1,
+                    reason: "Error",
+                    started: "2025-07-14T08:58:11Z",
+                    finished: "2025-07-14T08:58:12Z",
+                    message: ""
+                }),
+                false,
+                9
+            )]);
+            b.log(ns, pod, "calico-node", dead_log);
+        } else {
+            let ready = at(14);
+            p["status"] =
+                json!({"phase": "Running", "conditions": conds_ready(created, &init_end, &ready)});
+            p["status"]["initContainerStatuses"] = json!([init]);
+            p["status"]["containerStatuses"] = json!([cstatus(
+                pod,
+                "calico-node",
+                node_img,
+                St::Running(&started),
+                None,
+                true,
+                0
+            )]);
+            let t = format!("{} {}", &t0[..10], &started[11..19]);
+            b.log(ns, pod, "calico-node", good_log(&t, node, host_ip, peer));
+        }
+        ip_status(&mut p, host_ip, host_ip, created, "Burstable");
+        b.ns(ns).pods.push(p);
+    }
+    let pod = "calico-node-zr7wk";
+    let e = &mut b.ns(ns).events;
+    for (reason, msg) in [
+        ("SuccessfulDelete", "Deleted pod: calico-node-7f2kd"),
+        ("SuccessfulCreate", "Created pod: calico-node-zr7wk"),
+    ] {
+        e.push(ev(
+            ns,
+            about("DaemonSet", ns, "calico-node"),
+            "Normal",
+            reason,
+            msg,
+            "daemonset-controller",
+            "",
+            "2025-07-14T08:31:10Z",
+            "2025-07-14T08:31:10Z",
+            1,
+        ));
+    }
+    let fp = "spec.containers{calico-node}";
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Normal",
+        "Pulled",
+        &format!("Container image \"{node_img}\" already present on machine"),
+        "kubelet",
+        "edge-c",
+        "2025-07-14T08:31:15Z",
+        "2025-07-14T08:58:11Z",
+        10,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "BackOff",
+        &back_off(ns, pod, "calico-node"),
+        "kubelet",
+        "edge-c",
+        "2025-07-14T08:31:18Z",
+        "2025-07-14T08:59:36Z",
+        121,
+    ));
+
+    // --- kube-proxy DaemonSet: healthy on all three nodes ---------------------------------
+    let kp_img = "registry.k8s.io/kube-proxy:v1.33.1";
+    let mut kp = ctr("kube-proxy", kp_img, &[], &[("cpu", "100m")], &[]);
+    kp["command"] = json!([
+        "/usr/local/bin/kube-proxy",
+        "--config=/var/lib/kube-proxy/config.conf",
+        "--hostname-override=$(NODE_NAME)"
+    ]);
+    kp["env"] = json!([{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}}]);
+    kp["securityContext"] = json!({"privileged": true});
+    kp["volumeMounts"] = json!([{"name": "kube-proxy", "mountPath": "/var/lib/kube-proxy"}, {"name": "xtables-lock", "mountPath": "/run/xtables.lock"}, {"name": "lib-modules", "readOnly": true, "mountPath": "/lib/modules"}]);
+    let mut kp_tpl = template(
+        &[("k8s-app", "kube-proxy")],
+        vec![],
+        vec![kp],
+        vec![
+            json!({"name": "kube-proxy", "configMap": {"name": "kube-proxy", "defaultMode": 420}}),
+            json!({"name": "xtables-lock", "hostPath": {"path": "/run/xtables.lock", "type": "FileOrCreate"}}),
+            json!({"name": "lib-modules", "hostPath": {"path": "/lib/modules", "type": ""}}),
+        ],
+    );
+    kp_tpl["spec"]["hostNetwork"] = json!(true);
+    kp_tpl["spec"]["serviceAccountName"] = json!("kube-proxy");
+    kp_tpl["spec"]["priorityClassName"] = json!("system-node-critical");
+    kp_tpl["spec"]["tolerations"] = json!([{"operator": "Exists"}]);
+    kp_tpl["spec"]["nodeSelector"] = json!({"kubernetes.io/os": "linux"});
+    b.ns(ns).daemonsets.push(json!({
+        "metadata": {
+            "name": "kube-proxy",
+            "namespace": ns,
+            "uid": uid("DaemonSet", ns, "kube-proxy"),
+            "resourceVersion": rv("2025-07-01T10:12:30Z", "kube-proxy"),
+            "generation": 3,
+            "creationTimestamp": "2025-05-20T08:03:30Z",
+            "labels": {"k8s-app": "kube-proxy"},
+            "annotations": {"deprecated.daemonset.template.generation": "3"}
+        },
+        "spec": {
+            "selector": {"matchLabels": {"k8s-app": "kube-proxy"}},
+            "template": kp_tpl,
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}},
+            "revisionHistoryLimit": 10
+        },
+        "status": {
+            "currentNumberScheduled": 3,
+            "numberMisscheduled": 0,
+            "desiredNumberScheduled": 3,
+            "numberReady": 3,
+            "observedGeneration": 3,
+            "updatedNumberScheduled": 3,
+            "numberAvailable": 3
+        }
+    }));
+    for (pod, (node, host_ip), created) in [
+        ("kube-proxy-5dhtk", EA, "2025-07-01T10:11:02Z"),
+        ("kube-proxy-gq7wn", EB, "2025-07-01T10:11:41Z"),
+        ("kube-proxy-x2r9s", EC, "2025-07-01T10:12:19Z"),
+    ] {
+        let mut p = pod_from(
+            &kp_tpl,
+            ns,
+            pod,
+            &[
+                ("controller-revision-hash", "5b8f4c6d7f"),
+                ("pod-template-generation", "3"),
+            ],
+            Some(owner("apps/v1", "DaemonSet", ns, "kube-proxy")),
+            Some(node),
+            created,
+        );
+        p["spec"]["priority"] = json!(2_000_001_000);
+        p["spec"]["affinity"] = json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}});
+        let started = format!(
+            "{}{:02}Z",
+            &created[..17],
+            created[17..19].parse::<u32>().unwrap() + 3
+        );
+        p["status"] =
+            json!({"phase": "Running", "conditions": conds_ready(created, &started, &started)});
+        p["status"]["containerStatuses"] = json!([cstatus(
+            pod,
+            "kube-proxy",
+            kp_img,
+            St::Running(&started),
+            None,
+            true,
+            0
+        )]);
+        ip_status(&mut p, host_ip, host_ip, created, "Burstable");
+        b.ns(ns).pods.push(p);
+        let hm = &started[11..19];
+        b.log(ns, pod, "kube-proxy", format!(
+            "I0701 {hm}.118842       1 server_linux.go:66] \"Using iptables proxy\"\nI0701 {hm}.201455       1 server.go:715] \"Successfully retrieved node IP(s)\" IPs=[\"{host_ip}\"]\nI0701 {hm}.244019       1 server_linux.go:170] \"Using iptables Proxier\"\nI0701 {hm}.262112       1 config.go:199] \"Starting service config controller\"\nI0701 {hm}.262140       1 config.go:105] \"Starting endpoint slice config controller\"\nI0701 {hm}.362480       1 shared_informer.go:357] \"Caches are synced\" controller=\"service config\"\n"
+        ));
+    }
+
+    // --- CoreDNS ---------------------------------------------------------------------------
+    let dns_img = "registry.k8s.io/coredns/coredns:v1.12.0";
+    let mut dns = ctr(
+        "coredns",
+        dns_img,
+        &[
+            ("dns", 53, "UDP"),
+            ("dns-tcp", 53, "TCP"),
+            ("metrics", 9153, "TCP"),
+        ],
+        &[("cpu", "100m"), ("memory", "70Mi")],
+        &[("memory", "170Mi")],
+    );
+    dns["args"] = json!(["-conf", "/etc/coredns/Corefile"]);
+    dns["volumeMounts"] =
+        json!([{"name": "config-volume", "readOnly": true, "mountPath": "/etc/coredns"}]);
+    dns["readinessProbe"] = json!({"httpGet": {"path": "/ready", "port": 8181, "scheme": "HTTP"}, "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3});
+    let mut dns_tpl = template(
+        &[("k8s-app", "kube-dns")],
+        vec![],
+        vec![dns],
+        vec![
+            json!({"name": "config-volume", "configMap": {"name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}], "defaultMode": 420}}),
+        ],
+    );
+    dns_tpl["spec"]["dnsPolicy"] = json!("Default");
+    dns_tpl["spec"]["serviceAccountName"] = json!("coredns");
+    dns_tpl["spec"]["priorityClassName"] = json!("system-cluster-critical");
+    let created = "2025-07-01T10:09:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "coredns",
+        "674b8bbfcf",
+        &dns_tpl,
+        2,
+        2,
+        2,
+        created,
+        "2025-07-01T10:09:31Z",
+        progressed(
+            "coredns-674b8bbfcf",
+            "2025-07-01T10:09:31Z",
+            "2025-05-20T08:03:30Z",
+        ),
+    );
+    for (pod, host, ip) in [
+        ("coredns-674b8bbfcf-8vq2c", EA, "10.244.1.3"),
+        ("coredns-674b8bbfcf-kl6dn", EB, "10.244.2.4"),
+    ] {
+        let log = format!(
+            ".:53\n[INFO] plugin/reload: Running configuration SHA512 = {}\nCoreDNS-1.12.0\nlinux/amd64, go1.23.3, 51e11f1\n",
+            hex("corefile-edge", 128)
+        );
+        edge_running_pod(
+            b,
+            &dns_tpl,
+            ns,
+            &rs,
+            pod,
+            host,
+            ip,
+            created,
+            "2025-07-01T10:09:04Z",
+            "2025-07-01T10:09:30Z",
+            &log,
+        );
+    }
+    b.ns(ns)
+        .pods
+        .iter_mut()
+        .filter(|p| {
+            p["metadata"]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("coredns-")
+        })
+        .for_each(|p| p["spec"]["priority"] = json!(2_000_000_000));
+    b.ns(ns).services.push({
+        let mut s = service(
+            ns,
+            "kube-dns",
+            "2025-05-20T08:03:30Z",
+            Some(json!({"k8s-app": "kube-dns"})),
+            "10.96.0.10",
+            json!([sport("dns", 53, json!(53), "UDP"), sport("dns-tcp", 53, json!(53), "TCP"), sport("metrics", 9153, json!(9153), "TCP")]),
+        );
+        s["metadata"]["labels"] = json!({"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"});
+        s
+    });
+}
+
+fn edge_default(b: &mut Builder) {
+    let ns = "default";
+    b.ns(ns).services.push({
+        let mut s = service(
+            ns,
+            "kubernetes",
+            "2025-05-20T08:01:12Z",
+            None,
+            "10.96.0.1",
+            json!([sport("https", 443, json!(6443), "TCP")]),
+        );
+        s["metadata"]["labels"] = json!({"component": "apiserver", "provider": "kubernetes"});
+        s
+    });
+    edge_api(b, ns);
+    edge_storefront(b, ns);
+    edge_worker(b, ns);
+    edge_ledger_db(b, ns);
+    edge_renderer(b, ns);
+    edge_session_cache(b, ns);
+    edge_billing(b, ns);
+    edge_notifier(b, ns);
+    edge_gateway(b, ns);
+    edge_ml_ranker(b, ns);
+    edge_jobs(b, ns);
+    edge_overprovisioning(b, ns);
+
+    // --- node events (they live in "default"); older ones have expired ------------------
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        about("Node", "", "edge-b"),
+        "Normal",
+        "NodeHasDiskPressure",
+        "Node edge-b status is now: NodeHasDiskPressure",
+        "kubelet",
+        "edge-b",
+        "2025-07-14T08:51:30Z",
+        "2025-07-14T08:51:30Z",
+        1,
+    ));
+    e.push(ev(
+        ns,
+        about("Node", "", "edge-b"),
+        "Warning",
+        "EvictionThresholdMet",
+        "Attempting to reclaim ephemeral-storage",
+        "kubelet",
+        "edge-b",
+        "2025-07-14T08:51:32Z",
+        "2025-07-14T08:55:40Z",
+        6,
+    ));
+    e.push(ev(
+        ns,
+        about("Node", "", "edge-b"),
+        "Warning",
+        "FreeDiskSpaceFailed",
+        "Failed to garbage collect required amount of images. Attempted to free 14286437580 bytes, but only found 0 bytes eligible to free.",
+        "kubelet",
+        "edge-b",
+        "2025-07-14T08:51:41Z",
+        "2025-07-14T08:56:41Z",
+        2,
+    ));
+}
+
+fn edge_api(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/api:1.12.3";
+    let mut c = ctr(
+        "api",
+        img,
+        &[("http", 8080, "TCP")],
+        &[("cpu", "250m"), ("memory", "512Mi")],
+        &[("memory", "1Gi")],
+    );
+    c["env"] = json!([{"name": "LEDGER_DSN", "value": "postgres://ledger@ledger-db.default.svc.cluster.local:5432/ledger?sslmode=disable"}]);
+    c["readinessProbe"] = json!({"httpGet": {"path": "/healthz", "port": "http", "scheme": "HTTP"}, "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3});
+    let tpl = template(&[("app", "api")], vec![], vec![c], vec![]);
+    let created = "2025-07-08T10:00:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "api",
+        "7d4b9c6f5",
+        &tpl,
+        2,
+        2,
+        2,
+        created,
+        "2025-07-08T10:00:21Z",
+        progressed("api-7d4b9c6f5", "2025-07-08T10:00:21Z", created),
+    );
+    for (pod, host, ip) in [
+        ("api-7d4b9c6f5-2kq8m", EA, "10.244.1.21"),
+        ("api-7d4b9c6f5-tp4xz", EB, "10.244.2.17"),
+    ] {
+        let log = format!("{{\"time\":\"2025-07-08T10:00:04.118Z\",\"level\":\"INFO\",\"msg\":\"api 1.12.3 listening\",\"addr\":\":8080\",\"pod\":\"{pod}\"}}\n{{\"time\":\"2025-07-08T10:00:04.342Z\",\"level\":\"INFO\",\"msg\":\"connected to ledger-db\",\"pool\":16}}\n{{\"time\":\"2025-07-14T08:58:40.512Z\",\"level\":\"INFO\",\"msg\":\"request\",\"method\":\"GET\",\"path\":\"/v1/accounts/8812/balance\",\"status\":200,\"duration_ms\":7}}\n{{\"time\":\"2025-07-14T08:59:10.077Z\",\"level\":\"WARN\",\"msg\":\"slow query\",\"query\":\"ledger_entries_by_account\",\"duration_ms\":1412}}\n");
+        edge_running_pod(
+            b,
+            &tpl,
+            ns,
+            &rs,
+            pod,
+            host,
+            ip,
+            created,
+            "2025-07-08T10:00:04Z",
+            "2025-07-08T10:00:11Z",
+            &log,
+        );
+    }
+    b.ns(ns).services.push(service(
+        ns,
+        "api",
+        created,
+        Some(json!({"app": "api"})),
+        "10.96.20.80",
+        json!([sport("http", 80, json!("http"), "TCP")]),
+    ));
+    // The HPA targets the healthy Deployment, but no metrics-server is installed.
+    let hpa = About {
+        kind: "HorizontalPodAutoscaler",
+        ns,
+        name: "api",
+        api_version: "autoscaling/v2",
+        field_path: "",
+    };
+    let unserved = "unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)";
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        hpa,
+        "Warning",
+        "FailedGetResourceMetric",
+        &format!("failed to get cpu utilization: {unserved}"),
+        "horizontal-pod-autoscaler",
+        "",
+        "2025-07-08T10:00:33Z",
+        "2025-07-14T08:59:48Z",
+        33_912,
+    ));
+    let hpa = About {
+        kind: "HorizontalPodAutoscaler",
+        ns,
+        name: "api",
+        api_version: "autoscaling/v2",
+        field_path: "",
+    };
+    e.push(ev(
+        ns,
+        hpa,
+        "Warning",
+        "FailedComputeMetricsReplicas",
+        &format!("invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: failed to get cpu utilization: {unserved}"),
+        "horizontal-pod-autoscaler",
+        "",
+        "2025-07-08T10:00:33Z",
+        "2025-07-14T08:59:48Z",
+        33_912,
+    ));
+    // Optimistic-concurrency noise from the endpoints controller.
+    let eps = About {
+        kind: "Endpoints",
+        ns,
+        name: "api",
+        api_version: "v1",
+        field_path: "",
+    };
+    e.push(ev(
+        ns,
+        eps,
+        "Warning",
+        "FailedToUpdateEndpoint",
+        "Failed to update endpoint default/api: Operation cannot be fulfilled on endpoints \"api\": the object has been modified; please apply your changes to the latest version and try again",
+        "endpoint-controller",
+        "",
+        "2025-07-14T08:30:41Z",
+        "2025-07-14T08:30:41Z",
+        1,
+    ));
+}
+
+fn edge_storefront(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/storefront:5.2.0";
+    let mut c = ctr(
+        "storefront",
+        img,
+        &[("http", 3000, "TCP")],
+        &[("cpu", "100m"), ("memory", "256Mi")],
+        &[("memory", "512Mi")],
+    );
+    c["env"] = json!([{"name": "PORT", "value": "3000"}, {"name": "API_URL", "value": "http://api.default.svc.cluster.local"}]);
+    c["readinessProbe"] = json!({"httpGet": {"path": "/health", "port": "http", "scheme": "HTTP"}, "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3});
+    let tpl = template(&[("app", "storefront")], vec![], vec![c], vec![]);
+    let created = "2025-07-10T14:00:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "storefront",
+        "58c6d7b9f4",
+        &tpl,
+        2,
+        2,
+        2,
+        created,
+        "2025-07-10T14:00:12Z",
+        progressed("storefront-58c6d7b9f4", "2025-07-10T14:00:12Z", created),
+    );
+    for (pod, host, ip) in [
+        ("storefront-58c6d7b9f4-9xw2l", EA, "10.244.1.24"),
+        ("storefront-58c6d7b9f4-vn5qd", EB, "10.244.2.19"),
+    ] {
+        let log = format!("\n> storefront@5.2.0 start\n> node server.js\n\n{{\"level\":30,\"time\":1752156004511,\"pid\":18,\"hostname\":\"{pod}\",\"msg\":\"storefront listening on http://0.0.0.0:3000\"}}\n{{\"level\":30,\"time\":1752483520104,\"pid\":18,\"hostname\":\"{pod}\",\"req\":{{\"method\":\"GET\",\"url\":\"/health\"}},\"res\":{{\"statusCode\":200}},\"responseTime\":1,\"msg\":\"request completed\"}}\n");
+        edge_running_pod(
+            b,
+            &tpl,
+            ns,
+            &rs,
+            pod,
+            host,
+            ip,
+            created,
+            "2025-07-10T14:00:04Z",
+            "2025-07-10T14:00:11Z",
+            &log,
+        );
+    }
+    // The chart's default targetPort: the pods declare and listen on 3000.
+    b.ns(ns).services.push(service(
+        ns,
+        "storefront",
+        created,
+        Some(json!({"app": "storefront"})),
+        "10.96.20.30",
+        json!([sport("http", 80, json!(8080), "TCP")]),
+    ));
+}
+
+fn edge_worker(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/worker:3.0.4";
+    let mut c = ctr(
+        "worker",
+        img,
+        &[],
+        &[("cpu", "250m"), ("memory", "2Gi")],
+        &[("memory", "2Gi")],
+    );
+    c["args"] = json!(["--queue=ledger-events", "--metrics-addr=:9102"]);
+    let tpl = template(&[("app", "worker")], vec![], vec![c], vec![]);
+    let created = "2025-07-09T09:00:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "worker",
+        "6b5f8c7d9d",
+        &tpl,
+        1,
+        1,
+        1,
+        created,
+        "2025-07-09T09:00:08Z",
+        progressed("worker-6b5f8c7d9d", "2025-07-09T09:00:08Z", created),
+    );
+    edge_running_pod(
+        b,
+        &tpl,
+        ns,
+        &rs,
+        "worker-6b5f8c7d9d-fz8tq",
+        EB,
+        "10.244.2.15",
+        created,
+        "2025-07-09T09:00:05Z",
+        "2025-07-09T09:00:06Z",
+        "{\"ts\":\"2025-07-09T09:00:05.201Z\",\"level\":\"info\",\"msg\":\"worker started\",\"queue\":\"ledger-events\",\"concurrency\":8}\n{\"ts\":\"2025-07-09T09:00:05.207Z\",\"level\":\"info\",\"msg\":\"metrics listening\",\"addr\":\":9102\"}\n{\"ts\":\"2025-07-14T08:59:31.880Z\",\"level\":\"info\",\"msg\":\"batch processed\",\"events\":512,\"lag\":3}\n",
+    );
+    // Prometheus scrape Service: numeric targetPort, the container declares no ports.
+    let mut s = service(
+        ns,
+        "worker-metrics",
+        created,
+        Some(json!({"app": "worker"})),
+        "10.96.20.91",
+        json!([sport("metrics", 9102, json!(9102), "TCP")]),
+    );
+    s["metadata"]["annotations"] =
+        json!({"prometheus.io/scrape": "true", "prometheus.io/port": "9102"});
+    b.ns(ns).services.push(s);
+}
+
+fn edge_ledger_db(b: &mut Builder, ns: &str) {
+    let img = "docker.io/library/postgres:16.4";
+    let mut c = ctr(
+        "postgres",
+        img,
+        &[("postgres", 5432, "TCP")],
+        &[("cpu", "1"), ("memory", "6Gi")],
+        &[("memory", "6Gi")],
+    );
+    c["volumeMounts"] = json!([{"name": "data", "mountPath": "/var/lib/postgresql/data"}]);
+    c["env"] = json!([{"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "ledger-db", "key": "password"}}}, {"name": "PGDATA", "value": "/var/lib/postgresql/data/pgdata"}]);
+    let mut tpl = template(
+        &[("app", "ledger-db")],
+        vec![],
+        vec![c],
+        vec![json!({"name": "data", "persistentVolumeClaim": {"claimName": "data-ledger-db-0"}})],
+    );
+    tpl["spec"]["hostname"] = json!("ledger-db-0");
+    tpl["spec"]["subdomain"] = json!("ledger-db");
+    let pod = "ledger-db-0";
+    let created = "2025-07-02T08:00:00Z";
+    let mut p = pod_from(
+        &tpl,
+        ns,
+        pod,
+        &[
+            ("apps.kubernetes.io/pod-index", "0"),
+            ("controller-revision-hash", "ledger-db-5d8b7c9f6c"),
+            ("statefulset.kubernetes.io/pod-name", pod),
+        ],
+        Some(owner("apps/v1", "StatefulSet", ns, "ledger-db")),
+        Some("edge-b"),
+        created,
+    );
+    p["metadata"]["generateName"] = json!("ledger-db-");
+    p["status"] = json!({"phase": "Running", "conditions": conds_ready(created, "2025-07-02T08:00:09Z", "2025-07-02T08:00:14Z")});
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "postgres",
+        img,
+        St::Running("2025-07-02T08:00:09Z"),
+        None,
+        true,
+        0
+    )]);
+    ip_status(&mut p, EB.1, "10.244.2.8", created, "Burstable");
+    b.ns(ns).pods.push(p);
+    b.log(ns, pod, "postgres", "\nPostgreSQL Database directory appears to contain a database; Skipping initialization\n\n2025-07-02 08:00:09.733 UTC [1] LOG:  starting PostgreSQL 16.4 (Debian 16.4-1.pgdg120+2) on x86_64-pc-linux-gnu, compiled by gcc (Debian 12.2.0-14) 12.2.0, 64-bit\n2025-07-02 08:00:09.734 UTC [1] LOG:  listening on IPv4 address \"0.0.0.0\", port 5432\n2025-07-02 08:00:09.761 UTC [1] LOG:  database system is ready to accept connections\n2025-07-14 08:55:09.112 UTC [27] LOG:  checkpoint starting: time\n2025-07-14 08:57:39.204 UTC [27] LOG:  checkpoint complete: wrote 14120 buffers (86.2%); 0 WAL file(s) added, 0 removed, 9 recycled; write=149.811 s, sync=0.102 s, total=150.092 s\n");
+    let mut s = service(
+        ns,
+        "ledger-db",
+        created,
+        Some(json!({"app": "ledger-db"})),
+        "None",
+        json!([sport("postgres", 5432, json!("postgres"), "TCP")]),
+    );
+    s["spec"]["clusterIPs"] = json!(["None"]);
+    b.ns(ns).services.push(s);
+}
+
+fn edge_renderer(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/renderer:0.14.1";
+    let mut c = ctr(
+        "renderer",
+        img,
+        &[("http", 8080, "TCP")],
+        &[("cpu", "500m"), ("memory", "2Gi")],
+        &[("memory", "3Gi")],
+    );
+    c["volumeMounts"] = json!([{"name": "scratch", "mountPath": "/scratch"}]);
+    let tpl = template(
+        &[("app", "renderer")],
+        vec![],
+        vec![c],
+        vec![json!({"name": "scratch", "emptyDir": {}})],
+    );
+    let created = "2025-07-10T12:00:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "renderer",
+        "5d7f9c8b6",
+        &tpl,
+        2,
+        2,
+        2,
+        created,
+        "2025-07-14T08:53:25Z",
+        progressed("renderer-5d7f9c8b6", "2025-07-10T12:00:19Z", created),
+    );
+    let log = |pod: &str| {
+        format!("2025-07-10T12:00:04Z INFO renderer 0.14.1 starting (workers=4, scratch=/scratch)\n2025-07-14T08:40:00Z INFO batch 2025-07-14/08: 412 documents queued pod={pod}\n2025-07-14T08:58:02Z INFO batch 2025-07-14/08: 412 documents rendered in 17m58s\n")
+    };
+    edge_running_pod(
+        b,
+        &tpl,
+        ns,
+        &rs,
+        "renderer-5d7f9c8b6-hx4wt",
+        EA,
+        "10.244.1.26",
+        created,
+        "2025-07-10T12:00:04Z",
+        "2025-07-10T12:00:19Z",
+        &log("renderer-5d7f9c8b6-hx4wt"),
+    );
+    // The replacement, created when the kubelet of edge-b evicted the other one.
+    let created2 = "2025-07-14T08:53:10Z";
+    edge_running_pod(
+        b,
+        &tpl,
+        ns,
+        &rs,
+        "renderer-5d7f9c8b6-qd7jn",
+        EA,
+        "10.244.1.47",
+        created2,
+        "2025-07-14T08:53:13Z",
+        "2025-07-14T08:53:25Z",
+        "2025-07-14T08:53:13Z INFO renderer 0.14.1 starting (workers=4, scratch=/scratch)\n2025-07-14T08:53:14Z INFO resuming batch 2025-07-14/08 from checkpoint (201 of 412 rendered)\n",
+    );
+    // Evicted from edge-b for ephemeral storage: its emptyDir has no sizeLimit and the
+    // container no ephemeral-storage request.
+    let pod = "renderer-5d7f9c8b6-p8kzm";
+    let mut p = rs_pod(&tpl, ns, &rs, pod, Some("edge-b"), created);
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T08:53:12Z", pod));
+    let msg = "The node was low on resource: ephemeral-storage. Threshold quantity: 10386530304, available: 9006144Ki. Container renderer was using 39817216Ki, request is 0, has larger consumption of ephemeral-storage. ";
+    p["status"] = json!({
+        "phase": "Failed",
+        "conditions": [
+            cond_r("DisruptionTarget", "True", "2025-07-14T08:53:10Z", "TerminationByKubelet", "The node was low on resource: ephemeral-storage. Threshold quantity: 10386530304, available: 9006144Ki. "),
+            cond("PodReadyToStartContainers", "False", "2025-07-14T08:53:12Z"),
+            cond("Initialized", "True", created),
+            cond_r("Ready", "False", "2025-07-14T08:53:12Z", "PodFailed", ""),
+            cond_r("ContainersReady", "False", "2025-07-14T08:53:12Z", "PodFailed", ""),
+            cond("PodScheduled", "True", created),
+        ],
+        "message": msg,
+        "reason": "Evicted"
+    });
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "renderer",
+        img,
+        St::Terminated {
+            code: 137,
+            reason: "ContainerStatusUnknown",
+            started: "",
+            finished: "2025-07-14T08:53:11Z",
+            message: "The container could not be located when the pod was terminated"
+        },
+        None,
+        false,
+        0
+    )]);
+    ip_status(&mut p, EB.1, "", created, "Burstable");
+    b.ns(ns).pods.push(p);
+    // no log entry: the container is gone (400)
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        about("Pod", ns, pod),
+        "Warning",
+        "Evicted",
+        msg.trim_end(),
+        "kubelet",
+        "edge-b",
+        "2025-07-14T08:53:10Z",
+        "2025-07-14T08:53:10Z",
+        1,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, "spec.containers{renderer}"),
+        "Normal",
+        "Killing",
+        "Stopping container renderer",
+        "kubelet",
+        "edge-b",
+        "2025-07-14T08:53:10Z",
+        "2025-07-14T08:53:10Z",
+        1,
+    ));
+    e.push(ev(
+        ns,
+        about("ReplicaSet", ns, &rs),
+        "Normal",
+        "SuccessfulCreate",
+        "Created pod: renderer-5d7f9c8b6-qd7jn",
+        "replicaset-controller",
+        "",
+        created2,
+        created2,
+        1,
+    ));
+    e.push(ev_new(
+        ns,
+        about("Pod", ns, "renderer-5d7f9c8b6-qd7jn"),
+        "Normal",
+        "Scheduled",
+        "Successfully assigned default/renderer-5d7f9c8b6-qd7jn to edge-a",
+        "default-scheduler",
+        "default-scheduler-edge-cp-1",
+        "Binding",
+        "2025-07-14T08:53:10.418233Z",
+        None,
+    ));
+    b.ns(ns).services.push(service(
+        ns,
+        "renderer",
+        created,
+        Some(json!({"app": "renderer"})),
+        "10.96.20.44",
+        json!([sport("http", 80, json!("http"), "TCP")]),
+    ));
+}
+
+fn edge_session_cache(b: &mut Builder, ns: &str) {
+    let img = "docker.io/library/redis:7.2.5";
+    let c = ctr(
+        "redis",
+        img,
+        &[("redis", 6379, "TCP")],
+        &[("cpu", "250m"), ("memory", "1Gi")],
+        &[("memory", "1Gi")],
+    );
+    let tpl = template(&[("app", "session-cache")], vec![], vec![c], vec![]);
+    let created = "2025-07-03T09:00:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "session-cache",
+        "6b7c8d9f5",
+        &tpl,
+        1,
+        1,
+        1,
+        created,
+        "2025-07-14T06:45:04Z",
+        progressed("session-cache-6b7c8d9f5", "2025-07-03T09:00:05Z", created),
+    );
+    let redis_start = |t: &str, d: &str| {
+        format!("1:C {d} {t}.412 # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:C {d} {t}.412 # Redis version=7.2.5, bits=64, commit=00000000, modified=0, pid=1, just started\n1:M {d} {t}.413 * monotonic clock: POSIX clock_gettime\n1:M {d} {t}.414 * Running mode=standalone, port=6379.\n1:M {d} {t}.414 * Server initialized\n1:M {d} {t}.415 * Ready to accept connections tcp\n")
+    };
+    let new = "session-cache-6b7c8d9f5-r8m3x";
+    edge_running_pod(
+        b,
+        &tpl,
+        ns,
+        &rs,
+        new,
+        EA,
+        "10.244.1.44",
+        "2025-07-14T06:45:00Z",
+        "2025-07-14T06:45:03Z",
+        "2025-07-14T06:45:04Z",
+        &redis_start("06:45:03", "14 Jul 2025"),
+    );
+    // Deleted at 06:45 to pick up a new config; redis exited cleanly, but the pod keeps the
+    // finalizer of a session-drain controller that was uninstalled last week.
+    let pod = "session-cache-6b7c8d9f5-k2v9d";
+    let mut p = rs_pod(&tpl, ns, &rs, pod, Some("edge-a"), created);
+    p["metadata"]["deletionTimestamp"] = json!("2025-07-14T06:45:30Z");
+    p["metadata"]["deletionGracePeriodSeconds"] = json!(30);
+    p["metadata"]["finalizers"] = json!(["sessions.acme.io/drain"]);
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T06:45:02Z", pod));
+    p["status"] = json!({"phase": "Succeeded", "conditions": [
+        cond("PodReadyToStartContainers", "False", "2025-07-14T06:45:02Z"),
+        cond("Initialized", "True", created),
+        cond_r("Ready", "False", "2025-07-14T06:45:01Z", "PodCompleted", ""),
+        cond_r("ContainersReady", "False", "2025-07-14T06:45:01Z", "PodCompleted", ""),
+        cond("PodScheduled", "True", created),
+    ]});
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "redis",
+        img,
+        St::Terminated {
+            code: 0,
+            reason: "Completed",
+            started: "2025-07-03T09:00:04Z",
+            finished: "2025-07-14T06:45:01Z",
+            message: ""
+        },
+        None,
+        false,
+        0
+    )]);
+    ip_status(&mut p, EA.1, "10.244.1.19", created, "Guaranteed");
+    b.ns(ns).pods.push(p);
+    let mut log = redis_start("09:00:04", "03 Jul 2025");
+    log.push_str("1:M 14 Jul 2025 06:00:01.007 * 100 changes in 300 seconds. Saving...\n1:M 14 Jul 2025 06:00:01.009 * Background saving started by pid 2211\n2211:C 14 Jul 2025 06:00:01.488 * DB saved on disk\n1:signal-handler (1752475500) Received SIGTERM scheduling shutdown...\n1:M 14 Jul 2025 06:45:00.118 # User requested shutdown...\n1:M 14 Jul 2025 06:45:00.118 * Saving the final RDB snapshot before exiting.\n1:M 14 Jul 2025 06:45:00.402 * DB saved on disk\n1:M 14 Jul 2025 06:45:00.402 * Removing the pid file.\n1:M 14 Jul 2025 06:45:00.403 # Redis is now ready to exit, bye bye...\n");
+    b.log(ns, pod, "redis", log);
+    b.ns(ns).services.push(service(
+        ns,
+        "session-cache",
+        created,
+        Some(json!({"app": "session-cache"})),
+        "10.96.20.63",
+        json!([sport("redis", 6379, json!("redis"), "TCP")]),
+    ));
+}
+
+fn edge_billing(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/billing:2.4.0";
+    let mut c = ctr(
+        "billing",
+        img,
+        &[("http", 8080, "TCP")],
+        &[("cpu", "100m"), ("memory", "256Mi")],
+        &[("memory", "512Mi")],
+    );
+    c["imagePullPolicy"] = json!("Always");
+    let mut tpl = template(&[("app", "billing")], vec![], vec![c], vec![]);
+    tpl["spec"]["imagePullSecrets"] = json!([{"name": "ghcr-pull"}]);
+    let created = "2025-07-14T08:40:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "billing",
+        "6f9c7d5b8",
+        &tpl,
+        1,
+        1,
+        0,
+        created,
+        created,
+        timed_out("billing-6f9c7d5b8", "2025-07-14T08:50:01Z"),
+    );
+    let pod = "billing-6f9c7d5b8-w7xkq";
+    let mut p = rs_pod(&tpl, ns, &rs, pod, Some("edge-a"), created);
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T08:40:04Z", pod));
+    p["status"] = json!({"phase": "Pending", "conditions": conds_not_ready(created, "2025-07-14T08:40:02Z", created, &["billing"])});
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "billing",
+        img,
+        St::Waiting(
+            "ImagePullBackOff",
+            &format!("Back-off pulling image \"{img}\": ErrImagePull: failed to pull and unpack image \"{img}\": failed to resolve reference \"{img}\": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aacme-edge%2Fbilling%3Apull&service=ghcr.io: 401 Unauthorized")
+        ),
+        None,
+        false,
+        0
+    )]);
+    ip_status(&mut p, EA.1, "10.244.1.45", created, "Burstable");
+    b.ns(ns).pods.push(p);
+    let fp = "spec.containers{billing}";
+    let pull_err = format!("Failed to pull image \"{img}\": rpc error: code = Unknown desc = failed to pull and unpack image \"{img}\": failed to resolve reference \"{img}\": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Aacme-edge%2Fbilling%3Apull&service=ghcr.io: 401 Unauthorized");
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        about("Deployment", ns, "billing"),
+        "Normal",
+        "ScalingReplicaSet",
+        "Scaled up replica set billing-6f9c7d5b8 from 0 to 1",
+        "deployment-controller",
+        "",
+        created,
+        created,
+        1,
+    ));
+    e.push(ev(
+        ns,
+        about("ReplicaSet", ns, &rs),
+        "Normal",
+        "SuccessfulCreate",
+        "Created pod: billing-6f9c7d5b8-w7xkq",
+        "replicaset-controller",
+        "",
+        created,
+        created,
+        1,
+    ));
+    e.push(ev_new(
+        ns,
+        about("Pod", ns, pod),
+        "Normal",
+        "Scheduled",
+        "Successfully assigned default/billing-6f9c7d5b8-w7xkq to edge-a",
+        "default-scheduler",
+        "default-scheduler-edge-cp-1",
+        "Binding",
+        "2025-07-14T08:40:00.201877Z",
+        None,
+    ));
+    e.push(ev(
+        ns,
+        about("Pod", ns, pod),
+        "Warning",
+        "FailedToRetrieveImagePullSecret",
+        "Unable to retrieve some image pull secrets (ghcr-pull); attempting to pull the image may not succeed.",
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:40:01Z",
+        "2025-07-14T08:59:33Z",
+        92,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Normal",
+        "Pulling",
+        &format!("Pulling image \"{img}\""),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:40:02Z",
+        "2025-07-14T08:56:31Z",
+        8,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "Failed",
+        &pull_err,
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:40:02Z",
+        "2025-07-14T08:56:32Z",
+        8,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "Failed",
+        "Error: ErrImagePull",
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:40:02Z",
+        "2025-07-14T08:56:32Z",
+        8,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Normal",
+        "BackOff",
+        &format!("Back-off pulling image \"{img}\""),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:40:03Z",
+        "2025-07-14T08:59:33Z",
+        84,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "Failed",
+        "Error: ImagePullBackOff",
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:40:03Z",
+        "2025-07-14T08:59:33Z",
+        84,
+    ));
+    e.push(ev(
+        ns,
+        about("Deployment", ns, "billing"),
+        "Warning",
+        "ProgressDeadlineExceeded",
+        "Deployment \"billing\" has timed out progressing.",
+        "deployment-controller",
+        "",
+        "2025-07-14T08:50:01Z",
+        "2025-07-14T08:50:01Z",
+        1,
+    ));
+    b.ns(ns).services.push(service(
+        ns,
+        "billing",
+        created,
+        Some(json!({"app": "billing"})),
+        "10.96.20.52",
+        json!([sport("http", 80, json!("http"), "TCP")]),
+    ));
+}
+
+fn edge_notifier(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/notifier:1.3.0";
+    let mut c = ctr(
+        "notifier",
+        img,
+        &[],
+        &[("cpu", "100m"), ("memory", "128Mi")],
+        &[("memory", "256Mi")],
+    );
+    c["env"] = json!([
+        {"name": "SMTP_HOST", "valueFrom": {"configMapKeyRef": {"name": "notifier-config", "key": "SMTP_HOST"}}},
+        {"name": "SMTP_PORT", "valueFrom": {"configMapKeyRef": {"name": "notifier-config", "key": "SMTP_PORT"}}}
+    ]);
+    let tpl = template(&[("app", "notifier")], vec![], vec![c], vec![]);
+    let created = "2025-07-14T08:52:30Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "notifier",
+        "5b8c6d9f4",
+        &tpl,
+        1,
+        1,
+        0,
+        created,
+        created,
+        progressing("notifier-5b8c6d9f4", "2025-07-14T08:52:30Z", created),
+    );
+    let pod = "notifier-5b8c6d9f4-h6vzn";
+    let mut p = rs_pod(&tpl, ns, &rs, pod, Some("edge-a"), created);
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T08:52:33Z", pod));
+    p["status"] = json!({"phase": "Pending", "conditions": conds_not_ready(created, "2025-07-14T08:52:32Z", created, &["notifier"])});
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "notifier",
+        img,
+        St::Waiting(
+            "CreateContainerConfigError",
+            "couldn't find key SMTP_HOST in ConfigMap default/notifier-config"
+        ),
+        None,
+        false,
+        0
+    )]);
+    ip_status(&mut p, EA.1, "10.244.1.48", created, "Burstable");
+    b.ns(ns).pods.push(p);
+    let fp = "spec.containers{notifier}";
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Normal",
+        "Pulled",
+        &format!("Container image \"{img}\" already present on machine"),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:52:32Z",
+        "2025-07-14T08:59:41Z",
+        33,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "Failed",
+        "Error: couldn't find key SMTP_HOST in ConfigMap default/notifier-config",
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:52:32Z",
+        "2025-07-14T08:59:41Z",
+        33,
+    ));
+}
+
+fn edge_gateway(b: &mut Builder, ns: &str) {
+    let img = "docker.io/library/nginx:1.27.3";
+    let mk = |conf: bool| {
+        let mut c = ctr(
+            "gateway",
+            img,
+            &[("http", 80, "TCP")],
+            &[("cpu", "100m"), ("memory", "64Mi")],
+            &[("memory", "128Mi")],
+        );
+        if conf {
+            // The mistake: a single ConfigMap key (subPath) mounted onto a directory.
+            c["volumeMounts"] = json!([{"name": "nginx-conf", "mountPath": "/etc/nginx/conf.d", "subPath": "default.conf"}]);
+        }
+        let vols = if conf {
+            vec![
+                json!({"name": "nginx-conf", "configMap": {"name": "gateway-nginx", "defaultMode": 420}}),
+            ]
+        } else {
+            vec![]
+        };
+        template(&[("app", "gateway")], vec![], vec![c], vols)
+    };
+    let (old_tpl, new_tpl) = (mk(false), mk(true));
+    let created = "2025-07-01T12:00:00Z";
+    let rollout = "2025-07-14T08:35:00Z";
+    let (old_rs, new_rs) = ("gateway-6c9d8b7f4", "gateway-84f7c5d9b6");
+    b.ns(ns).deployments.push(deployment(
+        ns,
+        "gateway",
+        &new_tpl,
+        2,
+        created,
+        2,
+        json!({
+            "observedGeneration": 2,
+            "replicas": 3,
+            "updatedReplicas": 1,
+            "readyReplicas": 2,
+            "availableReplicas": 2,
+            "unavailableReplicas": 1,
+            "conditions": [
+                dep_cond("Available", "True", "2025-07-01T12:00:09Z", "2025-07-01T12:00:09Z", "MinimumReplicasAvailable", "Deployment has minimum availability."),
+                timed_out(new_rs, "2025-07-14T08:45:01Z")
+            ]
+        }),
+    ));
+    b.ns(ns).replicasets.push(replicaset(
+        ns,
+        old_rs,
+        "gateway",
+        &old_tpl,
+        "6c9d8b7f4",
+        2,
+        created,
+        1,
+        rs_status(2, 2, 1),
+        "2025-07-01T12:00:09Z",
+    ));
+    b.ns(ns).replicasets.push(replicaset(
+        ns,
+        new_rs,
+        "gateway",
+        &new_tpl,
+        "84f7c5d9b6",
+        1,
+        rollout,
+        2,
+        rs_status(1, 0, 1),
+        rollout,
+    ));
+    for (pod, host, ip) in [
+        ("gateway-6c9d8b7f4-lw2xr", EA, "10.244.1.11"),
+        ("gateway-6c9d8b7f4-s9fcd", EB, "10.244.2.9"),
+    ] {
+        edge_running_pod(
+            b,
+            &old_tpl,
+            ns,
+            old_rs,
+            pod,
+            host,
+            ip,
+            created,
+            "2025-07-01T12:00:04Z",
+            "2025-07-01T12:00:05Z",
+            "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n/docker-entrypoint.sh: Configuration complete; ready for start up\n2025/07/01 12:00:04 [notice] 1#1: nginx/1.27.3\n2025/07/01 12:00:04 [notice] 1#1: start worker processes\n10.244.1.1 - - [14/Jul/2025:08:59:12 +0000] \"GET / HTTP/1.1\" 200 615 \"-\" \"kube-probe/1.33\" \"-\"\n",
+        );
+    }
+    let pod = "gateway-84f7c5d9b6-c5t8n";
+    let pod_uid = uid("Pod", ns, pod);
+    let mount_err = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting \"/var/lib/kubelet/pods/{pod_uid}/volume-subpaths/nginx-conf/gateway/0\" to rootfs at \"/etc/nginx/conf.d\": mount /var/lib/kubelet/pods/{pod_uid}/volume-subpaths/nginx-conf/gateway/0:/etc/nginx/conf.d (via /proc/self/fd/7), flags: 0x5001: not a directory: unknown");
+    let mut p = rs_pod(&new_tpl, ns, new_rs, pod, Some("edge-a"), rollout);
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T08:57:03Z", pod));
+    p["status"] = json!({"phase": "Running", "conditions": conds_not_ready(rollout, "2025-07-14T08:35:02Z", rollout, &["gateway"])});
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "gateway",
+        img,
+        St::Waiting("CrashLoopBackOff", &crash_msg(ns, pod, "gateway")),
+        Some(St::Terminated {
+            code: 128,
+            reason: "StartError",
+            started: "1970-01-01T00:00:00Z",
+            finished: "2025-07-14T08:57:02Z",
+            message: &mount_err
+        }),
+        false,
+        8
+    )]);
+    ip_status(&mut p, EA.1, "10.244.1.46", rollout, "Burstable");
+    b.ns(ns).pods.push(p);
+    b.log(ns, pod, "gateway", ""); // it never ran: the runtime left an empty log
+    let fp = "spec.containers{gateway}";
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Normal",
+        "Pulled",
+        &format!("Container image \"{img}\" already present on machine"),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:35:02Z",
+        "2025-07-14T08:57:01Z",
+        9,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "Failed",
+        &format!("Error: {mount_err}"),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:35:02Z",
+        "2025-07-14T08:57:02Z",
+        9,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "BackOff",
+        &back_off(ns, pod, "gateway"),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T08:35:04Z",
+        "2025-07-14T08:59:45Z",
+        104,
+    ));
+    b.ns(ns).services.push(service(
+        ns,
+        "gateway",
+        created,
+        Some(json!({"app": "gateway"})),
+        "10.96.20.10",
+        json!([sport("http", 80, json!("http"), "TCP")]),
+    ));
+}
+
+fn edge_ml_ranker(b: &mut Builder, ns: &str) {
+    let img = "ghcr.io/acme-edge/ranker:0.8.0";
+    let init_img = "docker.io/library/python:3.12-slim";
+    let mut init = ctr(
+        "fetch-model",
+        init_img,
+        &[],
+        &[("cpu", "200m"), ("memory", "256Mi")],
+        &[("memory", "512Mi")],
+    );
+    init["command"] = json!([
+        "python",
+        "/scripts/fetch_model.py",
+        "--src",
+        "s3://acme-edge-models/ranker/2025-07-13/model.tar.zst",
+        "--dst",
+        "/models"
+    ]);
+    init["volumeMounts"] = json!([{"name": "models", "mountPath": "/models"}, {"name": "scripts", "mountPath": "/scripts"}]);
+    let mut c = ctr(
+        "ranker",
+        img,
+        &[("grpc", 9000, "TCP")],
+        &[("cpu", "500m"), ("memory", "1Gi")],
+        &[("memory", "2Gi")],
+    );
+    c["volumeMounts"] = json!([{"name": "models", "readOnly": true, "mountPath": "/models"}]);
+    let tpl = template(
+        &[("app", "ml-ranker")],
+        vec![init],
+        vec![c],
+        vec![
+            // tmpfs: the unpacked model counts against the init container's memory limit.
+            json!({"name": "models", "emptyDir": {"medium": "Memory"}}),
+            json!({"name": "scripts", "configMap": {"name": "ml-ranker-scripts", "defaultMode": 420}}),
+        ],
+    );
+    let created = "2025-07-14T07:30:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "ml-ranker",
+        "7b9d4c6f8",
+        &tpl,
+        1,
+        1,
+        0,
+        created,
+        created,
+        timed_out("ml-ranker-7b9d4c6f8", "2025-07-14T07:40:01Z"),
+    );
+    let pod = "ml-ranker-7b9d4c6f8-x5n2r";
+    let mut p = rs_pod(&tpl, ns, &rs, pod, Some("edge-a"), created);
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T08:56:20Z", pod));
+    p["status"] = json!({"phase": "Pending", "conditions": [
+        cond("PodReadyToStartContainers", "True", "2025-07-14T07:30:02Z"),
+        cond_r("Initialized", "False", created, "ContainersNotInitialized", "containers with incomplete status: [fetch-model]"),
+        cond_r("Ready", "False", created, "ContainersNotReady", "containers with unready status: [ranker]"),
+        cond_r("ContainersReady", "False", created, "ContainersNotReady", "containers with unready status: [ranker]"),
+        cond("PodScheduled", "True", created),
+    ]});
+    p["status"]["initContainerStatuses"] = json!([cstatus(
+        pod,
+        "fetch-model",
+        init_img,
+        St::Waiting("CrashLoopBackOff", &crash_msg(ns, pod, "fetch-model")),
+        Some(St::Terminated {
+            code: 137,
+            reason: "OOMKilled",
+            started: "2025-07-14T08:56:01Z",
+            finished: "2025-07-14T08:56:19Z",
+            message: ""
+        }),
+        false,
+        11
+    )]);
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "ranker",
+        img,
+        St::Waiting("PodInitializing", ""),
+        None,
+        false,
+        0
+    )]);
+    ip_status(&mut p, EA.1, "10.244.1.40", created, "Burstable");
+    b.ns(ns).pods.push(p);
+    b.log(ns, pod, "fetch-model", "2025-07-14 08:56:01,114 INFO fetch_model: downloading s3://acme-edge-models/ranker/2025-07-13/model.tar.zst (1.9 GiB) to /models\n2025-07-14 08:56:09,882 INFO fetch_model: downloaded 612.0 MiB\n2025-07-14 08:56:14,530 INFO fetch_model: downloaded 1.1 GiB\n2025-07-14 08:56:17,006 INFO fetch_model: unpacking model.tar.zst\n");
+    let fp = "spec.initContainers{fetch-model}";
+    let e = &mut b.ns(ns).events;
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Normal",
+        "Pulled",
+        &format!("Container image \"{init_img}\" already present on machine"),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T07:30:02Z",
+        "2025-07-14T08:56:00Z",
+        12,
+    ));
+    e.push(ev(
+        ns,
+        about_c(ns, pod, fp),
+        "Warning",
+        "BackOff",
+        &back_off(ns, pod, "fetch-model"),
+        "kubelet",
+        "edge-a",
+        "2025-07-14T07:31:30Z",
+        "2025-07-14T08:59:22Z",
+        341,
+    ));
+}
+
+fn edge_jobs(b: &mut Builder, ns: &str) {
+    // A Job whose first attempt failed and whose retry succeeded.
+    let img = "ghcr.io/acme-edge/ledger-export:2.1.0";
+    let job = "ledger-export";
+    let mut c = ctr(
+        "export",
+        img,
+        &[],
+        &[("cpu", "500m"), ("memory", "512Mi")],
+        &[("memory", "1Gi")],
+    );
+    c["args"] = json!(["--date=2025-07-13", "--dest=s3://acme-edge-exports/ledger/"]);
+    let mut tpl = template(
+        &[("batch.kubernetes.io/job-name", job), ("job-name", job)],
+        vec![],
+        vec![c],
+        vec![],
+    );
+    tpl["spec"]["restartPolicy"] = json!("Never");
+    let runs = [
+        (
+            "ledger-export-8xk2p",
+            "2025-07-14T05:00:00Z",
+            "2025-07-14T05:00:03Z",
+            "2025-07-14T05:00:41Z",
+            1,
+            "10.244.1.30",
+        ),
+        (
+            "ledger-export-q9w4d",
+            "2025-07-14T05:00:52Z",
+            "2025-07-14T05:00:55Z",
+            "2025-07-14T05:03:12Z",
+            0,
+            "10.244.1.31",
+        ),
+    ];
+    for (pod, created, started, finished, code, ip) in runs {
+        let mut p = pod_from(
+            &tpl,
+            ns,
+            pod,
+            &[
+                ("batch.kubernetes.io/controller-uid", &uid("Job", ns, job)),
+                ("controller-uid", &uid("Job", ns, job)),
+            ],
+            Some(owner("batch/v1", "Job", ns, job)),
+            Some("edge-a"),
+            created,
+        );
+        p["metadata"]["resourceVersion"] = json!(rv(finished, pod));
+        let (phase, why) = if code == 0 {
+            ("Succeeded", "PodCompleted")
+        } else {
+            ("Failed", "PodFailed")
+        };
+        p["status"] = json!({"phase": phase, "conditions": [
+            cond("PodReadyToStartContainers", "False", finished),
+            cond("Initialized", "True", created),
+            cond_r("Ready", "False", finished, why, ""),
+            cond_r("ContainersReady", "False", finished, why, ""),
+            cond("PodScheduled", "True", created),
+        ]});
+        p["status"]["containerStatuses"] = json!([cstatus(
+            pod,
+            "export",
+            img,
+            St::Terminated {
+                code,
+                reason: if code == 0 { "Completed" } else { "Error" },
+                started,
+                finished,
+                message: ""
+            },
+            None,
+            false,
+            0
+        )]);
+        ip_status(&mut p, EA.1, ip, created, "Burstable");
+        b.ns(ns).pods.push(p);
+    }
+    b.log(ns, "ledger-export-8xk2p", "export", "2025-07-14T05:00:03.881Z INFO  ledger-export 2.1.0: exporting ledger entries for 2025-07-13\n2025-07-14T05:00:19.402Z INFO  fetched 1204118 entries from ledger-db\n2025-07-14T05:00:41.017Z ERROR upload of s3://acme-edge-exports/ledger/2025-07-13.parquet failed: RequestError: send request failed\ncaused by: Put \"https://acme-edge-exports.s3.eu-central-1.amazonaws.com/ledger/2025-07-13.parquet?partNumber=3&uploadId=2~Yh1s\": read tcp 10.244.1.30:51234->52.219.170.62:443: read: connection reset by peer\n");
+    b.log(ns, "ledger-export-q9w4d", "export", "2025-07-14T05:00:55.310Z INFO  ledger-export 2.1.0: exporting ledger entries for 2025-07-13\n2025-07-14T05:01:11.876Z INFO  fetched 1204118 entries from ledger-db\n2025-07-14T05:03:12.004Z INFO  uploaded s3://acme-edge-exports/ledger/2025-07-13.parquet (412.7 MiB, 9 parts)\n");
+
+    // A CronJob run that succeeded.
+    let img = "docker.io/library/postgres:16.4";
+    let job = "nightly-backup-29207640";
+    let mut c = ctr(
+        "backup",
+        img,
+        &[],
+        &[("cpu", "200m"), ("memory", "256Mi")],
+        &[],
+    );
+    c["command"] = json!(["/bin/sh", "-c", "pg_dump -Fc -h ledger-db -U ledger ledger > /tmp/ledger.dump && gsutil cp /tmp/ledger.dump gs://acme-edge-backups/ledger/$(date +%F).dump"]);
+    let mut tpl = template(
+        &[("batch.kubernetes.io/job-name", job), ("job-name", job)],
+        vec![],
+        vec![c],
+        vec![],
+    );
+    tpl["spec"]["restartPolicy"] = json!("OnFailure");
+    let pod = "nightly-backup-29207640-m4z7n";
+    let created = "2025-07-14T02:00:00Z";
+    let mut p = pod_from(
+        &tpl,
+        ns,
+        pod,
+        &[
+            ("batch.kubernetes.io/controller-uid", &uid("Job", ns, job)),
+            ("controller-uid", &uid("Job", ns, job)),
+        ],
+        Some(owner("batch/v1", "Job", ns, job)),
+        Some("edge-a"),
+        created,
+    );
+    p["metadata"]["resourceVersion"] = json!(rv("2025-07-14T02:04:09Z", pod));
+    p["status"] = json!({"phase": "Succeeded", "conditions": [
+        cond("PodReadyToStartContainers", "False", "2025-07-14T02:04:09Z"),
+        cond_r("Initialized", "True", created, "PodCompleted", ""),
+        cond_r("Ready", "False", "2025-07-14T02:04:08Z", "PodCompleted", ""),
+        cond_r("ContainersReady", "False", "2025-07-14T02:04:08Z", "PodCompleted", ""),
+        cond("PodScheduled", "True", created),
+    ]});
+    p["status"]["containerStatuses"] = json!([cstatus(
+        pod,
+        "backup",
+        img,
+        St::Terminated {
+            code: 0,
+            reason: "Completed",
+            started: "2025-07-14T02:00:03Z",
+            finished: "2025-07-14T02:04:07Z",
+            message: ""
+        },
+        None,
+        false,
+        0
+    )]);
+    ip_status(&mut p, EA.1, "10.244.1.29", created, "Burstable");
+    b.ns(ns).pods.push(p);
+    b.log(ns, pod, "backup", "Copying file:///tmp/ledger.dump [Content-Type=application/octet-stream]...\n/ [1 files][  3.2 GiB/  3.2 GiB]   41.8 MiB/s\nOperation completed over 1 objects/3.2 GiB.\n");
+}
+
+fn edge_overprovisioning(b: &mut Builder, ns: &str) {
+    // cluster-autoscaler headroom: a pause container that never writes a line.
+    let img = "registry.k8s.io/pause:3.10";
+    let c = ctr(
+        "reserve-resources",
+        img,
+        &[],
+        &[("cpu", "200m"), ("memory", "1Gi")],
+        &[],
+    );
+    let mut tpl = template(&[("run", "overprovisioning")], vec![], vec![c], vec![]);
+    tpl["spec"]["priorityClassName"] = json!("overprovisioning");
+    let created = "2025-07-05T11:00:00Z";
+    let rs = edge_deploy(
+        b,
+        ns,
+        "overprovisioning",
+        "7c8d9b6f5",
+        &tpl,
+        1,
+        1,
+        1,
+        created,
+        "2025-07-05T11:00:03Z",
+        progressed(
+            "overprovisioning-7c8d9b6f5",
+            "2025-07-05T11:00:03Z",
+            created,
+        ),
+    );
+    edge_running_pod(
+        b,
+        &tpl,
+        ns,
+        &rs,
+        "overprovisioning-7c8d9b6f5-zq4vn",
+        EA,
+        "10.244.1.16",
+        created,
+        "2025-07-05T11:00:02Z",
+        "2025-07-05T11:00:03Z",
+        "",
+    );
+    let p = b.ns(ns).pods.last_mut().unwrap();
+    p["spec"]["priority"] = json!(-10);
+}
