@@ -40,9 +40,11 @@ impl<'a> Context<'a> {
     /// The workload a pod rolls up to (the top of its owner chain).
     pub fn workload_of(&self, pod_index: usize) -> Option<ObjectRef> {
         let ns = &self.ix.pods[pod_index].obj.metadata.namespace;
-        self.ix
-            .top_owner(pod_index)
-            .map(|o| ObjectRef::new(&o.kind, ns, &o.name))
+        // A static (mirror) pod is owned by its Node, which has no namespace.
+        self.ix.top_owner(pod_index).map(|o| {
+            let ns = if o.kind == "Node" { "" } else { ns.as_str() };
+            ObjectRef::new(&o.kind, ns, &o.name)
+        })
     }
 
     /// Evidence at `suffix` (a JSON pointer inside the object, e.g.

@@ -226,10 +226,15 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
         .into_values()
         .map(|g| {
             let mut ids = g.findings.clone();
+            // The root cause is the most specific finding; a mere hint
+            // (info) never heads an incident that has real trouble in it.
+            let top = ids.iter().map(|i| findings[*i].severity).max().unwrap_or(Severity::Info);
+            let hint = |f: &Finding| f.severity == Severity::Info && top > Severity::Info;
             ids.sort_by(|a, b| {
                 let (fa, fb) = (&findings[*a], &findings[*b]);
-                cause_rank(fa.rule)
-                    .cmp(&cause_rank(fb.rule))
+                hint(fa)
+                    .cmp(&hint(fb))
+                    .then(cause_rank(fa.rule).cmp(&cause_rank(fb.rule)))
                     .then(fb.severity.cmp(&fa.severity))
                     .then(fa.id.cmp(&fb.id))
             });

@@ -53,7 +53,10 @@ pub fn health(pod: &Pod, container: Option<&str>) -> Health {
     let status = match container {
         Some(c) => container_status(pod, c).map(|(init, _, s)| (init, s)),
         // Pre-1.7 dumps name no container: use the only one, if one.
-        None => match (&pod.status.container_statuses[..], &pod.status.init_container_statuses[..]) {
+        None => match (
+            &pod.status.container_statuses[..],
+            &pod.status.init_container_statuses[..],
+        ) {
             ([s], []) => Some((false, s)),
             _ => None,
         },
@@ -68,7 +71,11 @@ pub fn health(pod: &Pod, container: Option<&str>) -> Health {
         };
     };
     if let Some(w) = &st.state.waiting {
-        let crashed_before = st.last_state.terminated.as_ref().is_some_and(|t| t.exit_code != 0);
+        let crashed_before = st
+            .last_state
+            .terminated
+            .as_ref()
+            .is_some_and(|t| t.exit_code != 0);
         return if w.reason == "CrashLoopBackOff" || crashed_before {
             Health::Failing
         } else {
@@ -92,8 +99,12 @@ pub fn health(pod: &Pod, container: Option<&str>) -> Health {
 /// Which signature (if any) to report for a container, and how loudly.
 pub fn decide(scan: &SectionScan, health: Health) -> Option<(&SignatureHits, Severity)> {
     match health {
-        Health::Failing => scan.explaining(Severity::Warning).map(|h| (h, Severity::Critical)),
-        Health::Degraded => scan.explaining(Severity::Warning).map(|h| (h, Severity::Warning)),
+        Health::Failing => scan
+            .explaining(Severity::Warning)
+            .map(|h| (h, Severity::Critical)),
+        Health::Degraded => scan
+            .explaining(Severity::Warning)
+            .map(|h| (h, Severity::Warning)),
         Health::Healthy | Health::Completed => {
             if let Some(h) = scan.explaining(Severity::Critical) {
                 return Some((h, Severity::Warning));
@@ -145,7 +156,15 @@ impl LogErrorSignature {
             .pods
             .iter()
             .enumerate()
-            .map(|(i, p)| ((p.obj.metadata.namespace.as_str(), p.obj.metadata.name.as_str()), i))
+            .map(|(i, p)| {
+                (
+                    (
+                        p.obj.metadata.namespace.as_str(),
+                        p.obj.metadata.name.as_str(),
+                    ),
+                    i,
+                )
+            })
             .collect();
         let mut out = Vec::new();
         for (li, section) in ix.logs.iter().enumerate() {
@@ -155,13 +174,21 @@ impl LogErrorSignature {
             }
             // Logs of pods the dump does not list (stale folders) are left
             // to ingest's problems.
-            let Some(&pi) = pods.get(&(section.namespace.as_str(), section.pod.as_str())) else { continue };
+            let Some(&pi) = pods.get(&(section.namespace.as_str(), section.pod.as_str())) else {
+                continue;
+            };
             let item = &ix.pods[pi];
             let pod = &item.obj;
             let container = section.container.as_deref();
             let h = health(pod, container);
-            let Some((hit, severity)) = decide(sc, h) else { continue };
-            let sig = catalog.signatures().get(hit.index).filter(|s| s.id == hit.id).or_else(|| catalog.get(&hit.id));
+            let Some((hit, severity)) = decide(sc, h) else {
+                continue;
+            };
+            let sig = catalog
+                .signatures()
+                .get(hit.index)
+                .filter(|s| s.id == hit.id)
+                .or_else(|| catalog.get(&hit.id));
             let title = sig.map(|s| s.title.as_str()).unwrap_or(hit.id.as_str());
             let excerpt = hit.last_excerpt();
             let matched = clip(excerpt.matched_text().trim(), 200);
@@ -261,16 +288,19 @@ impl LogErrorSignature {
                     item,
                     &status_pointer(init, si),
                     Some(format!(
-                        "ready {}, restartCount {}{}",
-                        st.ready,
-                        st.restart_count,
-                        st.last_state
-                            .terminated
-                            .as_ref()
-                            .or(st.state.terminated.as_ref())
-                            .map(|t| format!(", terminated with exit code {} ({})", t.exit_code, t.reason))
-                            .unwrap_or_default()
-                    )),
+                            "ready {}, restartCount {}{}",
+                            st.ready,
+                            st.restart_count,
+                            st.last_state
+                                .terminated
+                                .as_ref()
+                                .or(st.state.terminated.as_ref())
+                                .map(|t| format!(
+                                    ", terminated with exit code {} ({})",
+                                    t.exit_code, t.reason
+                                ))
+                                .unwrap_or_default()
+                        )),
                 ));
             }
             out.push(f);
@@ -315,7 +345,11 @@ mod tests {
 
     fn findings(d: &TinyDump) -> Vec<Finding> {
         let (_dir, ix) = d.build();
-        analyze(&ix).findings.into_iter().filter(|f| f.rule == "log-error-signature").collect()
+        analyze(&ix)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "log-error-signature")
+            .collect()
     }
 
     fn crash_looping(mut p: Value) -> Value {
@@ -328,9 +362,16 @@ mod tests {
     }
 
     fn with_log(pods: Vec<Value>, logs: &[(&str, &[u8])]) -> TinyDump {
-        let mut d = TinyDump { nodes: vec![node("n1")], pods, ..Default::default() };
+        let mut d = TinyDump {
+            nodes: vec![node("n1")],
+            pods,
+            ..Default::default()
+        };
         for (name, body) in logs {
-            d.logs.insert(("shop".into(), name.to_string(), "app".into()), body.to_vec());
+            d.logs.insert(
+                ("shop".into(), name.to_string(), "app".into()),
+                body.to_vec(),
+            );
         }
         d
     }
@@ -348,7 +389,10 @@ main.main()\n\
 
     #[test]
     fn a_crash_looping_go_panic_is_critical_with_its_trace() {
-        let d = with_log(vec![crash_looping(pod("shop", "cart-1", "n1"))], &[("cart-1", GO_PANIC)]);
+        let d = with_log(
+            vec![crash_looping(pod("shop", "cart-1", "n1"))],
+            &[("cart-1", GO_PANIC)],
+        );
         let f = findings(&d);
         assert_eq!(f.len(), 1, "{f:#?}");
         let f = &f[0];
@@ -358,11 +402,19 @@ main.main()\n\
         // Line 1 is the START marker; the panic is body line 3.
         assert_eq!(f.evidence[0].line, Some(4));
         assert_eq!(f.evidence[0].file, "shop/cart-1/logs.txt");
-        assert!(f.summary.contains("Go panic") && f.summary.contains("nil pointer"), "{}", f.summary);
+        assert!(
+            f.summary.contains("Go panic") && f.summary.contains("nil pointer"),
+            "{}",
+            f.summary
+        );
         let x = f.log_excerpt.as_ref().unwrap();
         assert_eq!(x.first_line, 2);
         assert_eq!(x.lines.last().unwrap(), "\t/app/main.go:52 +0x2a5");
-        assert!(f.explanation.contains("connection-refused ×1"), "{}", f.explanation);
+        assert!(
+            f.explanation.contains("connection-refused ×1"),
+            "{}",
+            f.explanation
+        );
         assert!(f.facts["signatures"]["segfault"]["count"] == 1);
     }
 
@@ -396,10 +448,38 @@ main.main()\n\
     }
 
     #[test]
+    fn a_failed_job_pod_is_critical_and_a_completed_one_is_quiet() {
+        let mut failed = pod("shop", "migrate-1", "n1");
+        failed["status"]["phase"] = json!("Failed");
+        failed["status"]["containerStatuses"][0] = json!({
+            "name": "app", "ready": false, "restartCount": 0,
+            "state": {"terminated": {"exitCode": 1, "reason": "Error"}}
+        });
+        let mut done = pod("shop", "migrate-2", "n1");
+        done["status"]["phase"] = json!("Succeeded");
+        done["status"]["containerStatuses"][0] = json!({
+            "name": "app", "ready": false, "restartCount": 0,
+            "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}
+        });
+        let log: &[u8] = b"migrating\nTraceback (most recent call last):\n  File \"/app/m.py\", line 9, in <module>\n    db = os.environ[\"DATABASE_URL\"]\nKeyError: 'DATABASE_URL'\n";
+        let ok: &[u8] = b"migrating\nretrying after connection refused\ndone\n";
+        let d = with_log(vec![failed, done], &[("migrate-1", log), ("migrate-2", ok)]);
+        let f = findings(&d);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].subject.name, "migrate-1");
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert_eq!(f[0].facts["signature"], "python-traceback");
+        assert!(f[0].explanation.contains("missing-config"), "{}", f[0].explanation);
+    }
+
+    #[test]
     fn a_not_ready_container_gets_a_warning() {
         let mut p = pod("shop", "web-1", "n1");
         p["status"]["containerStatuses"][0]["ready"] = json!(false);
-        let d = with_log(vec![p], &[("web-1", b"lookup db on 10.96.0.10:53: no such host\n")]);
+        let d = with_log(
+            vec![p],
+            &[("web-1", b"lookup db on 10.96.0.10:53: no such host\n")],
+        );
         let f = findings(&d);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
@@ -412,10 +492,20 @@ main.main()\n\
 Traceback (most recent call last):\n  File \"/app/main.py\", line 3, in <module>\n    main()\n\
 ConnectionRefusedError: [Errno 111] Connection refused\n\
 dial tcp: lookup cache: no such host\n";
-        let d = with_log(vec![crash_looping(pod("shop", "py-1", "n1"))], &[("py-1", log)]);
+        let d = with_log(
+            vec![crash_looping(pod("shop", "py-1", "n1"))],
+            &[("py-1", log)],
+        );
         let f = findings(&d);
-        assert_eq!(f[0].facts["signature"], "python-traceback", "{:#?}", f[0].facts);
+        assert_eq!(
+            f[0].facts["signature"], "python-traceback",
+            "{:#?}",
+            f[0].facts
+        );
         let x = f[0].log_excerpt.as_ref().unwrap();
-        assert_eq!(x.lines.last().unwrap(), "ConnectionRefusedError: [Errno 111] Connection refused");
+        assert_eq!(
+            x.lines.last().unwrap(),
+            "ConnectionRefusedError: [Errno 111] Connection refused"
+        );
     }
 }

@@ -48,7 +48,7 @@ impl Rule for WarningEvents {
                 o.namespace.as_str()
             };
             let subject = ObjectRef::new(&o.kind, ns, &o.name);
-            if is_history(cx, ev) {
+            if is_history(cx, ev) || is_benign_retry(ev) {
                 continue;
             }
             by_object.entry(subject).or_default().push(e);
@@ -67,15 +67,18 @@ impl Rule for WarningEvents {
             } else {
                 Severity::Info
             };
-            let reasons: Vec<String> = summaries
+            // One entry per reason, counts added up (the summaries are per
+            // distinct message).
+            let mut per_reason: Vec<(String, i64)> = Vec::new();
+            for s in &summaries {
+                match per_reason.iter_mut().find(|(r, _)| *r == s.reason) {
+                    Some(e) => e.1 += s.count,
+                    None => per_reason.push((s.reason.clone(), s.count)),
+                }
+            }
+            let reasons: Vec<String> = per_reason
                 .iter()
-                .map(|s| {
-                    if s.count > 1 {
-                        format!("{} ×{}", s.reason, s.count)
-                    } else {
-                        s.reason.clone()
-                    }
-                })
+                .map(|(r, n)| if *n > 1 { format!("{r} ×{n}") } else { r.clone() })
                 .collect();
             let (workload, node) = match subject.kind.as_str() {
                 "Pod" => {
@@ -125,6 +128,13 @@ impl Rule for WarningEvents {
         }
         out
     }
+}
+
+/// An optimistic-concurrency conflict that the controller retries by
+/// itself ("the object has been modified; please apply your changes to the
+/// latest version"): noise unless it keeps happening.
+fn is_benign_retry(ev: &Event) -> bool {
+    ev.message.contains("the object has been modified") && ev.occurrences() < 5
 }
 
 /// Is this event history rather than a current problem? It is when the
