@@ -88,6 +88,9 @@ pub struct ObjectMeta {
     pub annotations: BTreeMap<String, String>,
     #[serde(deserialize_with = "null_default")]
     pub owner_references: Vec<OwnerReference>,
+    /// What must be cleaned up before the object goes (a stuck deletion).
+    #[serde(deserialize_with = "null_default")]
+    pub finalizers: Vec<String>,
     /// Present in dumps by kubectl 1.18–1.20 (or with --show-managed-fields);
     /// only its presence matters, as a version fingerprint.
     #[serde(skip_serializing)]
@@ -248,6 +251,9 @@ pub struct PodSpec {
     pub restart_policy: String,
     #[serde(deserialize_with = "null_default")]
     pub service_account_name: String,
+    /// `[{name: …}]`: the secrets the kubelet pulls private images with.
+    #[serde(deserialize_with = "null_default")]
+    pub image_pull_secrets: Vec<LocalObjectReference>,
     #[serde(deserialize_with = "null_default")]
     pub priority_class_name: String,
     #[serde(deserialize_with = "null_default")]
@@ -255,6 +261,13 @@ pub struct PodSpec {
     #[serde(deserialize_with = "null_default")]
     pub tolerations: Vec<serde_json::Value>,
     pub affinity: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LocalObjectReference {
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]

@@ -161,6 +161,28 @@ impl ImagePullFailure {
         }
         explanation.push(' ');
         explanation.push_str(cause.explanation);
+        if cause.id == "unauthorized" {
+            // Which credentials the pod names, and whether the kubelet
+            // could even find them (FailedToRetrieveImagePullSecret).
+            let secrets: Vec<&str> = pod.spec.image_pull_secrets.iter().map(|s| s.name.as_str()).collect();
+            let missing: Vec<&str> = events
+                .iter()
+                .filter(|e| e.obj.reason == "FailedToRetrieveImagePullSecret")
+                .map(|e| e.obj.message.as_str())
+                .collect();
+            if secrets.is_empty() {
+                explanation.push_str(&format!(
+                    " The pod names no imagePullSecrets, so credentials could only come from its service account ({}) or the node.",
+                    if pod.spec.service_account_name.is_empty() { "default" } else { &pod.spec.service_account_name }
+                ));
+            } else {
+                explanation.push_str(&format!(" The pod names the pull secret{} {}", if secrets.len() == 1 { "" } else { "s" }, secrets.join(", ")));
+                match missing.first() {
+                    Some(m) => explanation.push_str(&format!(", but the kubelet could not read it: \"{}\".", clip(m, 300))),
+                    None => explanation.push_str(": check that it holds valid credentials for this registry."),
+                }
+            }
+        }
         if messages.len() > 1 {
             let other: Vec<&str> = messages[1..]
                 .iter()

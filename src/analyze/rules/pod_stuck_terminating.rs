@@ -171,8 +171,15 @@ impl Rule for PodStuckTerminating {
                 ));
             } else if !running.is_empty() {
                 explanation.push_str(" Its containers still report running, but that status is only the last one the node sent.");
+            } else if !node_down && !pod.metadata.finalizers.is_empty() {
+                explanation.push_str(&format!(
+                    " Its containers have stopped; what holds it is its finalizer{} {}: the controller that should remove {} has not done so (it is gone, failing, or waiting for something).",
+                    if pod.metadata.finalizers.len() == 1 { "" } else { "s" },
+                    pod.metadata.finalizers.join(", "),
+                    if pod.metadata.finalizers.len() == 1 { "it" } else { "them" }
+                ));
             } else if !node_down {
-                explanation.push_str(" Its containers have stopped, so what holds it is most likely a finalizer (metadata.finalizers) whose controller does not remove it, or a volume that cannot be unmounted.");
+                explanation.push_str(" Its containers have stopped and it has no finalizer, so what holds it is most likely a volume that cannot be unmounted (look for FailedUnmount events on the node).");
             }
             for e in &stuck_events {
                 if e.obj.reason != "NodeNotReady" {
