@@ -22,6 +22,7 @@ pub fn run(
     format: ReportFormat,
     max_bytes: Option<usize>,
     fail_on: Option<Severity>,
+    opts: cli::ViewOptions,
 ) -> Result<Outcome> {
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(&dir.display().to_string(), e))?;
@@ -42,7 +43,7 @@ pub fn run(
         if let Some(p) = &report_path {
             cli::check_output_path(input, p)?;
         }
-        match cli::build_view(input) {
+        match cli::build_view(input, &opts) {
             Ok(view) => {
                 if let Some(p) = &report_path {
                     let text = cli::render(&view, format, max_bytes)?;

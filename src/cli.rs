@@ -53,6 +53,14 @@ pub enum Command {
         /// finding (one JSON object per line), for data tools.
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// Show secret-looking values (tokens, keys, passwords) as they
+        /// are; by default every report format replaces them.
+        #[arg(long)]
+        no_redact: bool,
+        /// Show the environment values of the containers in findings; by
+        /// default they are never printed (they often hold credentials).
+        #[arg(long)]
+        show_env: bool,
         /// Markdown only: keep the report under this many bytes (for
         /// trackers with limits); log excerpts go first, then the least
         /// severe incidents.
@@ -138,7 +146,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             out_dir,
             summary,
             max_bytes,
+            no_redact,
+            show_env,
         } => {
+            let opts = ViewOptions {
+                redact: !no_redact,
+                show_env,
+            };
             if paths.len() > 1 || out_dir.is_some() || summary.is_some() {
                 if output.is_some() {
                     return Err(Error::Usage(
@@ -152,6 +166,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     format_or(format, None)?,
                     max_bytes,
                     fail_on.map(FailOn::severity),
+                    opts,
                 );
             }
             let path = &paths[0];
@@ -163,7 +178,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             if let Some(out) = &output {
                 check_output_path(path, out)?;
             }
-            let view = build_view(path)?;
+            let view = build_view(path, &opts)?;
             let rendered = match format {
                 Some(f) => Some(render(&view, f, max_bytes)?),
                 None => None,
@@ -246,16 +261,35 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 
 /// Reads, analyses and builds the view of one input, with a spinner on
 /// stderr when stderr is a terminal (never in pipes, CI or tests).
-pub fn build_view(path: &Path) -> Result<ReportView> {
+pub fn build_view(path: &Path, opts: &ViewOptions) -> Result<ReportView> {
     let progress = Progress::start(path);
     progress.stage("reading");
     let ix = crate::open(path)?;
     progress.stage("analysing");
     let analysis = analyze::analyze(&ix);
     progress.stage("building the report");
-    let view = ReportView::new(&ix, analysis, generated_at()?);
+    let mut view = ReportView::new(&ix, analysis, generated_at()?);
+    if opts.show_env {
+        report::show_env(&mut view, &ix);
+    }
+    // A fresh redactor per report: placeholders are numbered per report.
+    let redactor = if opts.redact {
+        crate::logscan::Redactor::new()
+    } else {
+        crate::logscan::Redactor::disabled()
+    };
+    report::redact::redact(&mut view, &redactor);
     progress.finish();
     Ok(view)
+}
+
+/// How a report is built, from the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewOptions {
+    /// Replace secrets with placeholders (on unless `--no-redact`).
+    pub redact: bool,
+    /// Print containers' environment values (`--show-env`).
+    pub show_env: bool,
 }
 
 /// A spinner that shows only on a terminal and only once the work has

@@ -20,3 +20,4 @@ mod browser;
 mod findings;
 mod schema;
 mod render;
+mod redaction;

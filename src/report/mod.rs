@@ -3,6 +3,7 @@
 //! terminal summary, Markdown and HTML are rendered from the same view, so
 //! formats cannot disagree.
 
+pub mod redact;
 pub mod render;
 pub mod svg;
 pub mod tables;
@@ -197,4 +198,31 @@ fn verdict(ix: &DumpIndex, findings: &[Finding], incidents: &[Incident]) -> Stri
         ));
     }
     s
+}
+
+/// `--show-env`: adds each finding's container environment to its facts
+/// (`env`: name to value, or to where the value comes from). Off by
+/// default: environment values often hold credentials.
+pub fn show_env(view: &mut ReportView, ix: &DumpIndex) {
+    for f in &mut view.findings {
+        let (Some(c), "Pod") = (&f.container, f.subject.kind.as_str()) else { continue };
+        let Some(pod) = ix.pod(f.subject.namespace.as_deref().unwrap_or(""), &f.subject.name) else { continue };
+        let Some(spec) = pod.obj.spec.containers.iter().chain(&pod.obj.spec.init_containers).find(|x| &x.name == c) else {
+            continue;
+        };
+        let env: serde_json::Map<String, serde_json::Value> = spec
+            .env
+            .iter()
+            .map(|e| {
+                let v = match &e.value_from {
+                    Some(from) => format!("(from {from})"),
+                    None => e.value.clone(),
+                };
+                (e.name.clone(), serde_json::Value::String(v))
+            })
+            .collect();
+        if !env.is_empty() {
+            f.facts.insert("env".into(), serde_json::Value::Object(env));
+        }
+    }
 }
