@@ -81,6 +81,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
     },
+    /// The log failure signatures (built in, plus `--rules FILE`).
+    Signatures {
+        /// `rg` prints one pattern per line for `rg -f` (benchmarks).
+        #[arg(long, value_enum, default_value_t = SignatureFormat::Text)]
+        format: SignatureFormat,
+    },
     /// One rule's documentation: what it detects, the evidence it reads,
     /// why it happens, what to do.
     Explain {
@@ -93,6 +99,13 @@ pub enum Command {
 pub enum TextOrJson {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignatureFormat {
+    Text,
+    Json,
+    Rg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,6 +246,28 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     }
                     s
                 }
+            };
+            write_stdout(text.as_bytes())?;
+            Ok(Outcome::Done)
+        }
+        Command::Signatures { format } => {
+            let catalog = crate::logscan::Catalog::builtin();
+            let text = match format {
+                SignatureFormat::Rg => catalog.rg_patterns(),
+                SignatureFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&serde_json::json!({
+                        "schema_version": 1,
+                        "signatures": catalog.signatures(),
+                    }))
+                    .expect("signatures serialize");
+                    s.push('\n');
+                    s
+                }
+                SignatureFormat::Text => catalog
+                    .signatures()
+                    .iter()
+                    .map(|sig| format!("{:<28} {:<8} {:<14} {}\n", sig.id, sig.severity.as_str(), sig.class.as_str(), sig.title))
+                    .collect(),
             };
             write_stdout(text.as_bytes())?;
             Ok(Outcome::Done)
