@@ -61,6 +61,10 @@ pub enum Command {
         /// default they are never printed (they often hold credentials).
         #[arg(long)]
         show_env: bool,
+        /// A YAML file of your own log signatures (and built-in ones to
+        /// silence); `coroner signatures` lists the built-in ones.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
         /// Markdown only: keep the report under this many bytes (for
         /// trackers with limits); log excerpts go first, then the least
         /// severe incidents.
@@ -161,8 +165,20 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             max_bytes,
             no_redact,
             show_env,
+            rules,
         } => {
+            let catalog = match &rules {
+                Some(path) => {
+                    let user = crate::logscan::load_user_rules(path).map_err(Error::Usage)?;
+                    let catalog = user
+                        .apply(crate::logscan::Catalog::builtin())
+                        .map_err(Error::Usage)?;
+                    Some(std::sync::Arc::new(catalog))
+                }
+                None => None,
+            };
             let opts = ViewOptions {
+                catalog,
                 redact: !no_redact,
                 show_env,
             };
@@ -266,7 +282,15 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 SignatureFormat::Text => catalog
                     .signatures()
                     .iter()
-                    .map(|sig| format!("{:<28} {:<8} {:<14} {}\n", sig.id, sig.severity.as_str(), sig.class.as_str(), sig.title))
+                    .map(|sig| {
+                        format!(
+                            "{:<28} {:<8} {:<14} {}\n",
+                            sig.id,
+                            sig.severity.as_str(),
+                            sig.class.as_str(),
+                            sig.title
+                        )
+                    })
                     .collect(),
             };
             write_stdout(text.as_bytes())?;
@@ -301,7 +325,10 @@ pub fn build_view(path: &Path, opts: &ViewOptions) -> Result<ReportView> {
     progress.stage("reading");
     let ix = crate::open(path)?;
     progress.stage("analysing");
-    let analysis = analyze::analyze(&ix);
+    let analysis = match &opts.catalog {
+        Some(c) => analyze::analyze_with(&ix, c),
+        None => analyze::analyze(&ix),
+    };
     progress.stage("building the report");
     let mut view = ReportView::new(&ix, analysis, generated_at()?);
     if opts.show_env {
@@ -319,8 +346,10 @@ pub fn build_view(path: &Path, opts: &ViewOptions) -> Result<ReportView> {
 }
 
 /// How a report is built, from the command line.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ViewOptions {
+    /// Log signatures with the user's `--rules` applied (built in if none).
+    pub catalog: Option<std::sync::Arc<crate::logscan::Catalog>>,
     /// Replace secrets with placeholders (on unless `--no-redact`).
     pub redact: bool,
     /// Print containers' environment values (`--show-env`).

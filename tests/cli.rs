@@ -139,3 +139,51 @@ fn fail_on_and_report_never_written_into_the_dump() {
     let b = util::run(&["report", p, "--format", "json"]).stdout;
     assert_eq!(a, b);
 }
+
+#[test]
+fn user_rules_add_and_silence_signatures() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo");
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "signatures:\n  - id: pricing-disabled\n    title: pricing client disabled\n    severity: critical\n    explanation: PRICING_URL is not set, so the pricing client is nil.\n    regex: 'PRICING_URL is empty'\n    literals: [PRICING_URL]\nsilence:\n  - go-panic\n",
+    )
+    .unwrap();
+    let r = util::run(&[
+        "report",
+        demo.to_str().unwrap(),
+        "--format",
+        "json",
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let cart = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "log-error-signature" && f["container"] == "cart")
+        .expect("the user signature explains cart's log");
+    let text = cart.to_string();
+    assert!(text.contains("pricing client disabled"), "{text}");
+    assert!(
+        !v.to_string().contains("\"go-panic\""),
+        "go-panic is silenced"
+    );
+
+    std::fs::write(&rules, "signatures:\n  - id: Bad_Id\n    regex: '('\n").unwrap();
+    let r = util::run(&[
+        "report",
+        demo.to_str().unwrap(),
+        "--rules",
+        rules.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("line 2") || r.stderr.contains(":2"),
+        "the error names the line: {}",
+        r.stderr
+    );
+}

@@ -358,38 +358,7 @@ fn is_failure(f: &Finding) -> bool {
 /// Failure findings on subjects the fixtures call healthy, known and reported to be fixed in
 /// the rules: (fixture, finding id, why it is wrong). The test checks that each is still
 /// there; once a rule is fixed, remove its line (and accept the snapshot change).
-const KNOWN_FALSE_POSITIVES: &[(&str, &str, &str)] = &[
-    (
-        "demo",
-        "log-error-signature:Pod/default/dump-viewer/viewer",
-        "warning for a panic quoted in the output of a healthy pod that never restarted (log_error_signature.rs decide())",
-    ),
-    (
-        "demo",
-        "log-error-signature:Pod/default/legacy-redis-8kx2d/redis",
-        "warning for one BGSAVE failure that the next save (DB saved on disk) shows recovered, in a healthy pod (log_error_signature.rs decide())",
-    ),
-    (
-        "realdata-rke2",
-        "frequent-restarts:Pod/kube-system/cloud-controller-manager-omen-omen-25l-desktop-gt12-0xxx/cloud-controller-manager",
-        "last restart 5s after the node reboot (every other container ended Unknown/255 at 18:00:08), running 9h since (frequent_restarts.rs)",
-    ),
-    (
-        "realdata-rke2",
-        "frequent-restarts:Pod/kube-system/kube-controller-manager-omen-omen-25l-desktop-gt12-0xxx/kube-controller-manager",
-        "last restart 4s after the node reboot, running 9h since (frequent_restarts.rs)",
-    ),
-    (
-        "realdata-rke2",
-        "frequent-restarts:Pod/kube-system/hubble-relay-ff8d445c-nxfsn/hubble-relay",
-        "last restart 2m after the node reboot, running 9h since (frequent_restarts.rs)",
-    ),
-    (
-        "realdata-utf16-minikube",
-        "frequent-restarts:Pod/kube-system/storage-provisioner/storage-provisioner",
-        "minikube's storage-provisioner exits once per `minikube start` while the API is not reachable; last exit 84s after the node restart, running since (frequent_restarts.rs)",
-    ),
-];
+const KNOWN_FALSE_POSITIVES: &[(&str, &str, &str)] = &[];
 
 fn known_false_positive(fixture: &str, id: &str) -> bool {
     KNOWN_FALSE_POSITIVES

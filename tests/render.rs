@@ -6,7 +6,10 @@ use crate::util;
 use std::path::Path;
 
 fn demo() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo").display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/demo")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -46,7 +49,8 @@ fn markdown_size_cap_keeps_the_summary_and_the_worst_incidents() {
 #[test]
 fn generation_time_comes_from_source_date_epoch() {
     let mut cmd = util::coroner();
-    cmd.args(["report", &demo(), "--format", "json"]).env("SOURCE_DATE_EPOCH", "1748779200");
+    cmd.args(["report", &demo(), "--format", "json"])
+        .env("SOURCE_DATE_EPOCH", "1748779200");
     let out = cmd.output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["generated_at"], "2025-06-01T12:00:00Z");

@@ -18,6 +18,6 @@ mod realdata;
 mod browser;
 
 mod findings;
-mod schema;
-mod render;
 mod redaction;
+mod render;
+mod schema;

@@ -16,14 +16,33 @@ pub struct Context<'a> {
     pub ix: &'a DumpIndex,
     /// The estimated snapshot time: "now" for every age computed.
     pub now: Option<Timestamp>,
+    /// The signature scan of every log section (aligned with `ix.logs`),
+    /// done once before the rules run.
+    pub logs: crate::logscan::LogScan,
+    /// The signatures used (built in, plus `--rules`).
+    pub catalog: &'a crate::logscan::Catalog,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(ix: &'a DumpIndex) -> Context<'a> {
+    pub fn new(ix: &'a DumpIndex, catalog: &'a crate::logscan::Catalog) -> Context<'a> {
         Context {
             ix,
             now: ix.snapshot.estimated_time.as_deref().and_then(time::parse),
+            logs: crate::logscan::scan_all(ix, catalog),
+            catalog,
         }
+    }
+
+    /// The log signature that best explains a container's failure, if its
+    /// log holds one: `(title, explanation, line)`.
+    pub fn log_signature(&self, pod: &Pod, container: &str) -> Option<(String, String, u64)> {
+        let section = self.log_of(pod, container)?;
+        let hits = self
+            .logs
+            .of(self.ix, section)?
+            .explaining(super::Severity::Warning)?;
+        let sig = self.catalog.get(&hits.id)?;
+        Some((sig.title.clone(), sig.explanation.clone(), hits.last_line))
     }
 
     /// Seconds between `ts` and the snapshot (positive when `ts` is before).

@@ -65,9 +65,15 @@ pub struct Analysis {
     pub problems: Vec<Problem>,
 }
 
-/// Runs every rule over the index, then rolls findings up into incidents.
+/// Runs every rule over the index with the built-in log signatures, then
+/// rolls findings up into incidents.
 pub fn analyze(ix: &DumpIndex) -> Analysis {
-    let cx = Context::new(ix);
+    analyze_with(ix, crate::logscan::Catalog::builtin())
+}
+
+/// [`analyze`] with another signature catalog (`--rules FILE`).
+pub fn analyze_with(ix: &DumpIndex, catalog: &crate::logscan::Catalog) -> Analysis {
+    let cx = Context::new(ix, catalog);
     let results: Vec<(&'static str, std::thread::Result<Vec<Finding>>)> = RULES
         .par_iter()
         .map(|r| {

@@ -228,7 +228,11 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
             let mut ids = g.findings.clone();
             // The root cause is the most specific finding; a mere hint
             // (info) never heads an incident that has real trouble in it.
-            let top = ids.iter().map(|i| findings[*i].severity).max().unwrap_or(Severity::Info);
+            let top = ids
+                .iter()
+                .map(|i| findings[*i].severity)
+                .max()
+                .unwrap_or(Severity::Info);
             let hint = |f: &Finding| f.severity == Severity::Info && top > Severity::Info;
             ids.sort_by(|a, b| {
                 let (fa, fb) = (&findings[*a], &findings[*b]);

@@ -205,9 +205,23 @@ fn verdict(ix: &DumpIndex, findings: &[Finding], incidents: &[Incident]) -> Stri
 /// default: environment values often hold credentials.
 pub fn show_env(view: &mut ReportView, ix: &DumpIndex) {
     for f in &mut view.findings {
-        let (Some(c), "Pod") = (&f.container, f.subject.kind.as_str()) else { continue };
-        let Some(pod) = ix.pod(f.subject.namespace.as_deref().unwrap_or(""), &f.subject.name) else { continue };
-        let Some(spec) = pod.obj.spec.containers.iter().chain(&pod.obj.spec.init_containers).find(|x| &x.name == c) else {
+        let (Some(c), "Pod") = (&f.container, f.subject.kind.as_str()) else {
+            continue;
+        };
+        let Some(pod) = ix.pod(
+            f.subject.namespace.as_deref().unwrap_or(""),
+            &f.subject.name,
+        ) else {
+            continue;
+        };
+        let Some(spec) = pod
+            .obj
+            .spec
+            .containers
+            .iter()
+            .chain(&pod.obj.spec.init_containers)
+            .find(|x| &x.name == c)
+        else {
             continue;
         };
         let env: serde_json::Map<String, serde_json::Value> = spec

@@ -77,8 +77,21 @@ impl Rule for CrashLoopBackoff {
                     if !t.message.trim().is_empty() {
                         explanation.push_str(&format!(
                             " Its termination message says: \"{}\".",
-                            crate::analyze::context::clip(t.message.trim(), 300)
+                            crate::analyze::context::clip(
+                                &t.message.split_whitespace().collect::<Vec<_>>().join(" "),
+                                300
+                            )
                         ));
+                    }
+                }
+                // The failure signature in the crashed instance's log, which
+                // usually names the cause better than the exit code.
+                let signature = cx.log_signature(pod, &c.name);
+                if let Some((title, what, line)) = &signature {
+                    explanation
+                        .push_str(&format!(" Its log shows a {title} (line {line}): {what}"));
+                    if !explanation.ends_with('.') {
+                        explanation.push('.');
                     }
                 }
                 let tail = cx.log_tail(pod, &c.name, 20);
@@ -111,6 +124,11 @@ impl Rule for CrashLoopBackoff {
                     .events(events)
                     .log_excerpt(tail)
                     .fact("restart_count", st.restart_count);
+                if let Some((title, _, line)) = &signature {
+                    f = f
+                        .fact("log_signature", title)
+                        .fact("log_signature_line", line);
+                }
                 if let Some(t) = last {
                     f = f
                         .evidence(cx.evidence(

@@ -50,6 +50,33 @@ impl Rule for FrequentRestarts {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
+        // When each node (or its container runtime) restarted: the finish
+        // times of terminations with reason Unknown / exit 255, which is
+        // what every container on a rebooted node reports.
+        let mut reboots: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+        for p in &cx.ix.pods {
+            for st in p
+                .obj
+                .status
+                .container_statuses
+                .iter()
+                .chain(&p.obj.status.init_container_statuses)
+            {
+                for t in [&st.state.terminated, &st.last_state.terminated]
+                    .into_iter()
+                    .flatten()
+                {
+                    if t.reason == "Unknown" || t.exit_code == 255 {
+                        if let Some(ts) = t.finished_at.as_deref().and_then(crate::time::parse) {
+                            reboots
+                                .entry(p.obj.spec.node_name.as_str())
+                                .or_default()
+                                .push(ts.as_second());
+                        }
+                    }
+                }
+            }
+        }
         for (pi, item) in cx.ix.pods.iter().enumerate() {
             let pod = &item.obj;
             if matches!(pod.status.phase.as_str(), "Succeeded" | "Failed") {
@@ -78,7 +105,25 @@ impl Rule for FrequentRestarts {
                     let down = st.state.running.is_none()
                         && !matches!(st.state.terminated.as_ref(), Some(t) if t.exit_code == 0);
                     let recent = last_age.is_some_and(|a| a <= RECENT_SECONDS);
-                    let severity = if !down && recent && !node_restart {
+                    // A container that last stopped within minutes after its
+                    // node rebooted restarted with the node, not on its own.
+                    let after_reboot = last
+                        .and_then(|t| t.finished_at.as_deref())
+                        .and_then(crate::time::parse)
+                        .is_some_and(|t| {
+                            reboots.get(pod.spec.node_name.as_str()).is_some_and(|r| {
+                                r.iter().any(|b| (-10..=300).contains(&(t.as_second() - b)))
+                            })
+                        });
+                    // Up for six hours since: it recovered and stays up.
+                    let stable = st
+                        .state
+                        .running
+                        .as_ref()
+                        .and_then(|r| cx.age(r.started_at.as_deref()))
+                        .is_some_and(|a| a > 6 * 3600);
+                    let node_restart = node_restart || after_reboot;
+                    let severity = if !down && recent && !node_restart && !stable {
                         Severity::Warning
                     } else {
                         Severity::Info

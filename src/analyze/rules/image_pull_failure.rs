@@ -164,7 +164,12 @@ impl ImagePullFailure {
         if cause.id == "unauthorized" {
             // Which credentials the pod names, and whether the kubelet
             // could even find them (FailedToRetrieveImagePullSecret).
-            let secrets: Vec<&str> = pod.spec.image_pull_secrets.iter().map(|s| s.name.as_str()).collect();
+            let secrets: Vec<&str> = pod
+                .spec
+                .image_pull_secrets
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
             let missing: Vec<&str> = events
                 .iter()
                 .filter(|e| e.obj.reason == "FailedToRetrieveImagePullSecret")
@@ -176,10 +181,18 @@ impl ImagePullFailure {
                     if pod.spec.service_account_name.is_empty() { "default" } else { &pod.spec.service_account_name }
                 ));
             } else {
-                explanation.push_str(&format!(" The pod names the pull secret{} {}", if secrets.len() == 1 { "" } else { "s" }, secrets.join(", ")));
+                explanation.push_str(&format!(
+                    " The pod names the pull secret{} {}",
+                    if secrets.len() == 1 { "" } else { "s" },
+                    secrets.join(", ")
+                ));
                 match missing.first() {
-                    Some(m) => explanation.push_str(&format!(", but the kubelet could not read it: \"{}\".", clip(m, 300))),
-                    None => explanation.push_str(": check that it holds valid credentials for this registry."),
+                    Some(m) => explanation.push_str(&format!(
+                        ", but the kubelet could not read it: \"{}\".",
+                        clip(m, 300)
+                    )),
+                    None => explanation
+                        .push_str(": check that it holds valid credentials for this registry."),
                 }
             }
         }

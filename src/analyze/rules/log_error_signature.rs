@@ -10,13 +10,18 @@
 //!   `SectionScan::explaining`) among those of warning severity or more;
 //! - running but not ready (or an init container still running, or no
 //!   status): **warning**, same choice;
-//! - running and ready, or completed with exit 0: only a critical signature
-//!   is reported (as a warning: a panic or a FATAL line in a serving
-//!   container is worth a look). A warning-level signature (a `connection
-//!   refused`, a timeout) is reported as **info** only when it is
-//!   persistent: at least [`PERSISTENT_COUNT`] lines, the last of them among
-//!   the last [`RECENT_LINES`] lines of the log. A single `connection
-//!   refused` while a dependency was starting gives nothing.
+//! - running and ready after restarts: a critical signature (a panic, out
+//!   of memory…) is a **warning**: it may be what killed the earlier
+//!   instances, whose logs the dump does not hold;
+//! - running and ready with no restart, or completed with exit 0: a
+//!   critical signature is only **info** (the program survived it, or the
+//!   line is quoted from elsewhere, as a log viewer does).
+//!
+//! In a ready or completed container, a warning-level signature (a
+//! `connection refused`, a timeout) is reported, as **info**, only when it
+//! is persistent: at least [`PERSISTENT_COUNT`] lines, the last of them
+//! among the last [`RECENT_LINES`] lines of the log. A single `connection
+//! refused` while a dependency was starting gives nothing.
 //!
 //! Info-level signatures (known noise, such as a recovered panic in the
 //! API server) are never reported on their own.
@@ -42,7 +47,9 @@ pub enum Health {
     Failing,
     /// Running but not ready, or no status to tell.
     Degraded,
-    /// Running and ready.
+    /// Running and ready, after restarts.
+    Restarted,
+    /// Running and ready, never restarted.
     Healthy,
     /// Terminated with exit code 0.
     Completed,
@@ -90,7 +97,11 @@ pub fn health(pod: &Pod, container: Option<&str>) -> Health {
         };
     }
     if st.state.running.is_some() && st.ready {
-        Health::Healthy
+        if st.restart_count > 0 {
+            Health::Restarted
+        } else {
+            Health::Healthy
+        }
     } else {
         Health::Degraded
     }
@@ -105,9 +116,14 @@ pub fn decide(scan: &SectionScan, health: Health) -> Option<(&SignatureHits, Sev
         Health::Degraded => scan
             .explaining(Severity::Warning)
             .map(|h| (h, Severity::Warning)),
-        Health::Healthy | Health::Completed => {
+        Health::Restarted | Health::Healthy | Health::Completed => {
             if let Some(h) = scan.explaining(Severity::Critical) {
-                return Some((h, Severity::Warning));
+                let loud = if health == Health::Restarted {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
+                return Some((h, loud));
             }
             let end = scan.end_line();
             scan.hits
@@ -191,15 +207,25 @@ impl LogErrorSignature {
                 .or_else(|| catalog.get(&hit.id));
             let title = sig.map(|s| s.title.as_str()).unwrap_or(hit.id.as_str());
             let excerpt = hit.last_excerpt();
-            let matched = clip(excerpt.matched_text().trim(), 200);
+            // The line that names the error (the root `Caused by:`, the
+            // Python exception) rather than the head of its trace.
+            let (key_line, key_text) = excerpt.key_line();
+            let matched = clip(key_text.trim(), 200);
             let cname = container.unwrap_or("(all)");
             let times = if hit.count == 1 {
-                format!("line {}", hit.last_line)
+                format!("line {key_line}")
             } else {
-                format!("{} lines, last at line {}", hit.count, hit.last_line)
+                format!(
+                    "line {key_line}; {} matching lines, the last at line {}",
+                    hit.count, hit.last_line
+                )
             };
+            let mut title_uc = title.to_string();
+            if let Some(c) = title_uc.get_mut(0..1) {
+                c.make_ascii_uppercase();
+            }
             let summary = format!(
-                "Log of container {cname} of pod {}/{} shows a {title}: \"{matched}\" ({times})",
+                "{title_uc} in the log of container {cname} of pod {}/{}: \"{matched}\" ({times})",
                 pod.metadata.namespace, pod.metadata.name
             );
             let mut explanation = String::new();
@@ -213,14 +239,20 @@ impl LogErrorSignature {
                     if hit.trace { ", with a stack trace" } else { "" }
                 ),
                 Health::Degraded => "The container is not ready; this signature in its log may be why.".to_string(),
-                Health::Healthy | Health::Completed if severity == Severity::Info => format!(
+                Health::Restarted => format!(
+                    "The container is running and ready now, after {} restarts; the log of the instances that stopped is not in the dump, and this line in the current one may be what stopped them.",
+                    container
+                        .and_then(|c| container_status(pod, c))
+                        .map_or(0, |(_, _, st)| st.restart_count)
+                ),
+                _ if hit.severity < Severity::Critical => format!(
                     "The container is {}, but the line keeps coming back ({} times, still near the end of the log): something it depends on is not right.",
-                    if h == Health::Healthy { "running and ready" } else { "completed" },
+                    if h == Health::Completed { "completed" } else { "running and ready" },
                     hit.count
                 ),
-                Health::Healthy | Health::Completed => format!(
-                    "The container is {} now, so this did not stop it (or it recovered); worth a look all the same.",
-                    if h == Health::Healthy { "running and ready" } else { "completed successfully" }
+                _ => format!(
+                    "The container is {}, so this did not stop it (it recovered, or the line quotes another program); worth a look all the same.",
+                    if h == Health::Completed { "completed successfully" } else { "running and ready" }
                 ),
             });
             if hit.count > 1 {
@@ -249,8 +281,8 @@ impl LogErrorSignature {
                 .evidence(Evidence {
                     file: section.file.clone(),
                     pointer: None,
-                    line: Some(hit.last_line),
-                    excerpt: Some(clip(excerpt.matched_text(), 400)),
+                    line: Some(key_line),
+                    excerpt: Some(clip(key_text, 400)),
                 })
                 .log_excerpt(Some(excerpt.to_log_excerpt(&section.file)))
                 .fact("signature", &hit.id)
@@ -275,12 +307,29 @@ impl LogErrorSignature {
                         })
                         .collect::<serde_json::Map<_, _>>(),
                 );
-            if hit.count > 1 {
+            // The head of the trace, and the first and last matching lines,
+            // where they are other lines.
+            let mut more: Vec<(u64, String)> = Vec::new();
+            if excerpt.line != key_line {
+                more.push((excerpt.line, excerpt.matched_text().to_string()));
+            }
+            if hit.first_line != excerpt.line && hit.first_line != key_line {
+                more.push((hit.first_line, hit.first.matched_text().to_string()));
+            }
+            if hit.last_line != excerpt.line
+                && hit.last_line != key_line
+                && hit.last_line != hit.first_line
+            {
+                if let Some(t) = excerpt.text_at(hit.last_line) {
+                    more.push((hit.last_line, t.to_string()));
+                }
+            }
+            for (line, text) in more {
                 f = f.evidence(Evidence {
                     file: section.file.clone(),
                     pointer: None,
-                    line: Some(hit.first_line),
-                    excerpt: Some(clip(hit.first.matched_text(), 400)),
+                    line: Some(line),
+                    excerpt: Some(clip(&text, 400)),
                 });
             }
             if let Some((init, si, st)) = container.and_then(|c| container_status(pod, c)) {
@@ -330,10 +379,8 @@ impl Rule for LogErrorSignature {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
-        // Until the pipeline hands the rule a shared scan, it scans here.
-        let catalog = Catalog::builtin();
-        let scan = crate::logscan::scan_all(cx.ix, catalog);
-        self.check_with(cx, &scan, catalog)
+        // The analysis scans every log once, before the rules run.
+        self.check_with(cx, &cx.logs, cx.catalog)
     }
 }
 
@@ -426,7 +473,7 @@ main.main()\n\
     }
 
     #[test]
-    fn persistent_errors_in_a_healthy_container_are_info_and_crashes_a_warning() {
+    fn persistent_errors_and_crash_lines_in_a_healthy_container_are_info() {
         let mut spam = Vec::new();
         for i in 0..40 {
             spam.extend(format!("2025-06-01T11:{:02}:00Z ERROR redis: dial tcp 10.96.0.9:6379: connect: connection refused\n", i % 60).as_bytes());
@@ -442,7 +489,7 @@ main.main()\n\
         assert_eq!(spam.severity, Severity::Info);
         assert_eq!(spam.facts["count"], 40);
         let fatal = f.iter().find(|f| f.subject.name == "fatal-1").unwrap();
-        assert_eq!(fatal.severity, Severity::Warning);
+        assert_eq!(fatal.severity, Severity::Info);
         // The recovered panic is info-level noise; the FATAL line is reported.
         assert_eq!(fatal.facts["signature"], "fatal-log");
     }
@@ -469,7 +516,29 @@ main.main()\n\
         assert_eq!(f[0].subject.name, "migrate-1");
         assert_eq!(f[0].severity, Severity::Critical);
         assert_eq!(f[0].facts["signature"], "python-traceback");
-        assert!(f[0].explanation.contains("missing-config"), "{}", f[0].explanation);
+        assert!(
+            f[0].explanation.contains("missing-config"),
+            "{}",
+            f[0].explanation
+        );
+    }
+
+    #[test]
+    fn a_crash_line_in_a_restarted_container_is_a_warning() {
+        let mut p = pod("shop", "rec-1", "n1");
+        p["status"]["containerStatuses"][0]["restartCount"] = json!(6);
+        p["status"]["containerStatuses"][0]["lastState"] =
+            json!({"terminated": {"exitCode": 137, "reason": "OOMKilled"}});
+        let d = with_log(vec![p], &[("rec-1", b"loading model\njava.lang.OutOfMemoryError: Java heap space\n\tat x.Y.z(Y.java:1)\n")]);
+        let f = findings(&d);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(f[0].facts["signature"], "java-out-of-memory");
+        assert!(
+            f[0].explanation.contains("after 6 restarts"),
+            "{}",
+            f[0].explanation
+        );
     }
 
     #[test]

@@ -78,7 +78,13 @@ impl Rule for WarningEvents {
             }
             let reasons: Vec<String> = per_reason
                 .iter()
-                .map(|(r, n)| if *n > 1 { format!("{r} ×{n}") } else { r.clone() })
+                .map(|(r, n)| {
+                    if *n > 1 {
+                        format!("{r} ×{n}")
+                    } else {
+                        r.clone()
+                    }
+                })
                 .collect();
             let (workload, node) = match subject.kind.as_str() {
                 "Pod" => {
