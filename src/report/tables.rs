@@ -98,40 +98,11 @@ fn is_failing(pod: &Pod) -> bool {
         .any(|c| c.type_ == "Ready" && c.status == "True")
 }
 
-/// Effective requests of a pod: the larger of the biggest init container
-/// and the sum of the regular containers (the scheduler's rule).
+/// Effective requests of a pod, by the scheduler's rule (native sidecars
+/// included); shared with the node-overcommitted rule so the node table
+/// and the finding always agree.
 pub fn pod_requests(pod: &Pod, resource: &str) -> u64 {
-    let parse = |v: &str| {
-        if resource == "cpu" {
-            quantity::cpu_millis(v)
-        } else {
-            quantity::bytes(v)
-        }
-    };
-    let get = |c: &crate::model::Container| {
-        c.resources
-            .requests
-            .get(resource)
-            .and_then(|v| parse(v))
-            .unwrap_or(0)
-    };
-    let sum: u64 = pod.spec.containers.iter().map(get).sum();
-    let sidecars: u64 = pod
-        .spec
-        .init_containers
-        .iter()
-        .filter(|c| c.restart_policy.as_deref() == Some("Always"))
-        .map(get)
-        .sum();
-    let init = pod
-        .spec
-        .init_containers
-        .iter()
-        .filter(|c| c.restart_policy.as_deref() != Some("Always"))
-        .map(get)
-        .max()
-        .unwrap_or(0);
-    (sum + sidecars).max(init)
+    crate::analyze::rules::node_overcommitted::effective_requests(pod, resource)
 }
 
 pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {

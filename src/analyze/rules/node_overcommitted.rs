@@ -200,6 +200,12 @@ fn usage(what: &str, req: u64, alloc: Option<u64>, show: fn(u64) -> String) -> S
     }
 }
 
+/// What the scheduler accounts a pod for in `resource` (`cpu` in
+/// millicores, `memory` in bytes): the one rule the node table uses too.
+pub(crate) fn effective_requests(pod: &Pod, resource: &str) -> u64 {
+    effective(pod, resource, Kind::Requests).unwrap_or(0)
+}
+
 #[derive(Clone, Copy)]
 enum Kind {
     Requests,
