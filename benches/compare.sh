@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 size=${1:-medium}
 runs=${2:-5}
 dump=target/bench-dumps/$size
-cargo build --release --quiet --bin coroner --example synth
+cargo build --release --quiet --bin coroner --example synth --example logscan
 if [ ! -e "target/bench-dumps/$size.done" ]; then
   rm -rf "$dump"; mkdir -p target/bench-dumps
   target/release/examples/synth "$size" "$dump"
@@ -68,8 +68,12 @@ measure rg        sh -c "xargs rg -c -f '$work/patterns' < '$work/logs'"
 measure jq        sh -c "xargs jq -c -f '$work/unhealthy.jq' < '$work/json'"
 measure inspect   target/release/coroner inspect "$dump"
 measure report    target/release/coroner report "$dump" -o "$work/report.html"
+scan=$(target/release/examples/logscan "$dump" "$runs")
+printf '%-22s %8.3f s   (log scan alone, inside coroner, median)\n' "logscan" "$scan"
+echo "$scan" > "$work/logscan.t"
 ratio() { awk -v a="$(cat "$work/$1.t")" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rgjq=$(awk -v a="$(cat "$work/rg.t")" -v b="$(cat "$work/jq.t")" 'BEGIN { print a + b }')
 echo "report / (rg + jq) = $(ratio report "$rgjq")   (target <= 0.6)"
+echo "logscan / rg       = $(ratio logscan "$(cat "$work/rg.t")")   (target <= 1.2)"
 echo "report / cat       = $(ratio report "$(cat "$work/cat.t")")"
 echo "inspect / cat      = $(ratio inspect "$(cat "$work/cat.t")")"
