@@ -18,6 +18,8 @@ mod realdata;
 mod browser;
 
 mod findings;
+mod hostile;
+mod props;
 mod redaction;
 mod render;
 mod schema;

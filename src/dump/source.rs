@@ -228,7 +228,7 @@ fn sniff(head: &[u8]) -> Magic {
         Magic::Zip
     } else if head.starts_with(&[0x1f, 0x8b]) {
         Magic::Gzip
-    } else if head.len() >= 262 && &head[257..262] == b"ustar" {
+    } else if (head.len() >= 262 && &head[257..262] == b"ustar") || is_v7_tar_header(head) {
         Magic::Tar
     } else if head.starts_with(b"BZh") {
         Magic::OtherCompression("bzip2")
@@ -241,6 +241,37 @@ fn sniff(head: &[u8]) -> Magic {
     } else {
         Magic::Text
     }
+}
+
+/// A pre-POSIX (V7) tar has no `ustar` magic; its first header is still
+/// recognisable by its checksum (the sum of the header's bytes with the
+/// checksum field read as spaces), written in octal at offset 148.
+fn is_v7_tar_header(head: &[u8]) -> bool {
+    if head.len() < 512 || head[0] == 0 {
+        return false;
+    }
+    let field = &head[148..156];
+    let digits: String = field
+        .iter()
+        .map(|b| *b as char)
+        .skip_while(|c| *c == ' ')
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let Ok(stored) = u32::from_str_radix(&digits, 8) else {
+        return false;
+    };
+    let sum: u32 = head[..512]
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if (148..156).contains(&i) {
+                b' ' as u32
+            } else {
+                *b as u32
+            }
+        })
+        .sum();
+    !digits.is_empty() && stored == sum
 }
 
 fn read_head(path: &Path) -> io::Result<Vec<u8>> {
