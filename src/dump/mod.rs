@@ -218,10 +218,7 @@ impl Dump {
                 let file = tree.file(&section.file).ok_or_else(|| {
                     std::io::Error::new(std::io::ErrorKind::NotFound, section.file.clone())
                 })?;
-                tree.with_reader(file, |r| {
-                    std::io::copy(&mut r.take(section.body_start), &mut std::io::sink())?;
-                    f(&mut r.take(section.len()))
-                })
+                tree.with_reader_at(file, section.body_start, |r| f(&mut r.take(section.len())))
             }
             Layout::Stream(stream) => {
                 use std::io::{Seek, SeekFrom};

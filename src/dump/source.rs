@@ -142,6 +142,27 @@ impl Tree {
         }
     }
 
+    /// Runs `f` with a reader positioned at `offset` of a file: a seek for
+    /// files in a folder, a skip for zip entries (which cannot seek).
+    pub fn with_reader_at<T>(
+        &self,
+        file: &TreeFile,
+        offset: u64,
+        f: impl FnOnce(&mut dyn Read) -> io::Result<T>,
+    ) -> io::Result<T> {
+        match (&self.backend, &file.key) {
+            (Backend::Dir, FileKey::Path(p)) => {
+                let mut r = File::open(p)?;
+                r.seek(SeekFrom::Start(offset))?;
+                f(&mut BufReader::with_capacity(1 << 16, r))
+            }
+            _ => self.with_reader(file, |r| {
+                io::copy(&mut r.take(offset), &mut io::sink())?;
+                f(r)
+            }),
+        }
+    }
+
     /// Reads `len` bytes at `offset` of a file (a log body, for excerpts).
     pub fn read_range(&self, file: &TreeFile, offset: u64, len: u64) -> io::Result<Vec<u8>> {
         match (&self.backend, &file.key) {
