@@ -91,6 +91,21 @@ impl<'a> Context<'a> {
         v
     }
 
+    /// Events of a pod about one container: the kubelet names it in
+    /// involvedObject.fieldPath (`spec.containers{name}`,
+    /// `spec.initContainers{name}`); events naming no container count for
+    /// all. Oldest last-seen first.
+    pub fn container_events(&self, pod: &Pod, container: &str) -> Vec<&'a Located<Event>> {
+        let tag = format!("{{{container}}}");
+        self.events_of("Pod", &pod.metadata)
+            .into_iter()
+            .filter(|e| {
+                let fp = &e.obj.involved_object.field_path;
+                fp.is_empty() || fp.ends_with(&tag)
+            })
+            .collect()
+    }
+
     /// Deduplicates events by (type, reason, message with numbers masked):
     /// forty `Back-off restarting failed container` events become one line
     /// with their total count, first and last time.

@@ -108,7 +108,7 @@ impl ContainerConfigError {
     ) -> Finding {
         let pod = &item.obj;
         let ns = &pod.metadata.namespace;
-        let events = container_events(cx, pod, container);
+        let events = cx.container_events(pod, container);
         let failed: Vec<&Located<Event>> = events
             .iter()
             .rev()
@@ -411,19 +411,6 @@ fn references(pod: &Pod, init: bool, ci: usize, c: &Container, m: &Missing) -> V
         }
     }
     out
-}
-
-/// Events of a pod about one container (involvedObject.fieldPath
-/// `spec.containers{name}`), plus pod-level ones. Oldest last-seen first.
-fn container_events<'a>(cx: &Context<'a>, pod: &Pod, container: &str) -> Vec<&'a Located<Event>> {
-    let tag = format!("{{{container}}}");
-    cx.events_of("Pod", &pod.metadata)
-        .into_iter()
-        .filter(|e| {
-            let fp = &e.obj.involved_object.field_path;
-            fp.is_empty() || fp.ends_with(&tag)
-        })
-        .collect()
 }
 
 #[cfg(test)]

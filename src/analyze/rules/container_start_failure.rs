@@ -16,7 +16,7 @@
 use crate::analyze::context::{clip, status_pointer, Context};
 use crate::analyze::{Finding, Rule, RuleDoc, Severity};
 use crate::dump::Located;
-use crate::model::{Event, Pod};
+use crate::model::Event;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -76,7 +76,7 @@ impl Rule for ContainerStartFailure {
                     .terminated
                     .as_ref()
                     .filter(|t| TERMINATED.contains(&t.reason.as_str()));
-                let events = container_events(cx, pod, &st.name);
+                let events = cx.container_events(pod, &st.name);
                 let hook_events: Vec<&Located<Event>> = events
                     .iter()
                     .filter(|e| e.obj.reason == "FailedPostStartHook")
@@ -367,19 +367,6 @@ fn classify(reason: &str, message: &str) -> Cause {
             "Read the runtime's message; reproduce with the same image, command and mounts.",
         ],
     }
-}
-
-/// Events of a pod about one container (involvedObject.fieldPath
-/// `spec.containers{name}`), plus pod-level ones. Oldest last-seen first.
-fn container_events<'a>(cx: &Context<'a>, pod: &Pod, container: &str) -> Vec<&'a Located<Event>> {
-    let tag = format!("{{{container}}}");
-    cx.events_of("Pod", &pod.metadata)
-        .into_iter()
-        .filter(|e| {
-            let fp = &e.obj.involved_object.field_path;
-            fp.is_empty() || fp.ends_with(&tag)
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ impl ImagePullFailure {
             .map(|i| spec[i].image.clone())
             .filter(|i| !i.is_empty())
             .unwrap_or_else(|| st.image.clone());
-        let events = container_events(cx, pod, &st.name);
+        let events = cx.container_events(pod, &st.name);
         // The registry's answers: the waiting message when it is more than
         // the back-off notice, then the kubelet's Failed events, newest first.
         let mut messages: Vec<String> = Vec::new();
@@ -453,20 +453,6 @@ fn dedup(v: Vec<&str>) -> Vec<&str> {
         }
     }
     out
-}
-
-/// Events of a pod about one container: the kubelet names it in
-/// involvedObject.fieldPath (`spec.containers{name}`,
-/// `spec.initContainers{name}`). Oldest last-seen first.
-fn container_events<'a>(cx: &Context<'a>, pod: &Pod, container: &str) -> Vec<&'a Located<Event>> {
-    let tag = format!("{{{container}}}");
-    cx.events_of("Pod", &pod.metadata)
-        .into_iter()
-        .filter(|e| {
-            let fp = &e.obj.involved_object.field_path;
-            fp.is_empty() || fp.ends_with(&tag)
-        })
-        .collect()
 }
 
 #[cfg(test)]
