@@ -96,26 +96,6 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
             }
         }
     }
-    // The workload each failing pod belongs to, and the nodes of each
-    // workload's troubled pods (to tell whether a node explains it).
-    let pod_workload = |ns: &str, name: &str| -> Option<ObjectRef> {
-        let i = cx
-            .ix
-            .pods
-            .iter()
-            .position(|p| p.obj.metadata.namespace == ns && p.obj.metadata.name == name)?;
-        cx.workload_of(i)
-    };
-    let mut pod_index: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for (i, p) in cx.ix.pods.iter().enumerate() {
-        pod_index.insert(
-            (
-                p.obj.metadata.namespace.clone(),
-                p.obj.metadata.name.clone(),
-            ),
-            i,
-        );
-    }
     // A ReplicaSet owned by a Deployment rolls up to the Deployment.
     let top_of = |r: &ObjectRef| -> ObjectRef {
         if r.kind == "ReplicaSet" {
@@ -193,7 +173,7 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
                 // A workload whose troubled pods all sit on down nodes is
                 // explained by those nodes (a DaemonSet short of its pod on
                 // a lost node).
-                let nodes = workload_pod_nodes(cx, &subject, &pod_index);
+                let nodes = workload_pod_nodes(cx, &subject);
                 if !nodes.is_empty()
                     && nodes.iter().all(|n| down_nodes.contains(n.as_str()))
                     && f.rule == "workload-unavailable"
@@ -216,8 +196,7 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
             Some(k) => k,
             // Attach to the workload incident of the pods it selects, when
             // that workload has trouble of its own.
-            None => service_workload(cx, f, &pod_workload, &troubled)
-                .unwrap_or_else(|| f.subject.clone()),
+            None => service_workload(cx, f, &troubled).unwrap_or_else(|| f.subject.clone()),
         };
         add(key, fi, f, &mut groups);
     }
@@ -313,7 +292,6 @@ fn title(subject: &ObjectRef, root: &Finding, pods: usize) -> String {
 fn service_workload(
     cx: &Context<'_>,
     f: &Finding,
-    pod_workload: &dyn Fn(&str, &str) -> Option<ObjectRef>,
     troubled: &BTreeSet<ObjectRef>,
 ) -> Option<ObjectRef> {
     let ns = f.subject.namespace.as_deref().unwrap_or("");
@@ -327,10 +305,10 @@ fn service_workload(
         return None;
     }
     let mut found: BTreeSet<ObjectRef> = BTreeSet::new();
-    for p in &cx.ix.pods {
+    for (i, p) in cx.ix.pods.iter().enumerate() {
         let m = &p.obj.metadata;
         if m.namespace == ns && sel.iter().all(|(k, v)| m.labels.get(k) == Some(v)) {
-            if let Some(w) = pod_workload(ns, &m.name) {
+            if let Some(w) = cx.workload_of(i) {
                 if troubled.contains(&w) {
                     found.insert(w);
                 }
@@ -343,11 +321,7 @@ fn service_workload(
 }
 
 /// Nodes of the pods of a workload that are not ready.
-fn workload_pod_nodes(
-    cx: &Context<'_>,
-    w: &ObjectRef,
-    _pod_index: &BTreeMap<(String, String), usize>,
-) -> BTreeSet<String> {
+fn workload_pod_nodes(cx: &Context<'_>, w: &ObjectRef) -> BTreeSet<String> {
     let mut nodes = BTreeSet::new();
     for (i, p) in cx.ix.pods.iter().enumerate() {
         if p.obj.metadata.namespace != w.namespace.as_deref().unwrap_or("") {
