@@ -31,6 +31,11 @@ pub fn run_with_stdin(args: &[&str], stdin: Option<&Path>) -> Run {
         Some(p) => Stdio::from(std::fs::File::open(p).unwrap()),
         None => Stdio::null(),
     });
+    output(cmd)
+}
+
+/// Runs a prepared command (stdin closed unless set) and collects its output.
+pub fn output(mut cmd: Command) -> Run {
     let Output {
         status,
         stdout,
