@@ -18,7 +18,9 @@ mod realdata;
 mod browser;
 
 mod findings;
+mod fuzz_regressions;
 mod hostile;
+mod hostile_set;
 mod props;
 mod redaction;
 mod render;
