@@ -3,10 +3,12 @@
 //! above `--fail-on`, 2 could not run.
 
 use crate::analyze::{self, Severity};
+use crate::dump::source::Limits;
+use crate::dump::LoadOptions;
 use crate::error::{Error, Result};
 use crate::inspect::Inspection;
 use crate::report::{self, ReportView};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -70,6 +72,8 @@ pub enum Command {
         /// severe incidents.
         #[arg(long, value_name = "BYTES")]
         max_bytes: Option<usize>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// What was read: layout, kubectl version range, snapshot time, counts,
     /// log fetch errors, problems met, and the SHA-256 of every input file.
@@ -79,6 +83,8 @@ pub enum Command {
         path: PathBuf,
         #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
         format: TextOrJson,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// The rule catalog.
     Rules {
@@ -97,6 +103,73 @@ pub enum Command {
         /// A rule id, e.g. crash-loop-backoff.
         rule: String,
     },
+}
+
+/// Bounds on what an archive may unpack to (README, "Untrusted input"):
+/// the defaults fit the largest real dumps and stop zip and gzip bombs.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LimitArgs {
+    /// Most bytes an archive or standard input may unpack to, all entries
+    /// together (suffixes K, M, G, T: powers of 1024).
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    pub max_unpacked_bytes: u64,
+    /// Most entries an archive may hold.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_entries: u64,
+    /// Most times its own size an archive may expand to (past 64 MiB);
+    /// real dumps compress 5-50 times, bombs far more.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_ratio: u64,
+}
+
+impl LimitArgs {
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            limits: Limits {
+                max_total_bytes: self.max_unpacked_bytes,
+                max_entries: self.max_entries,
+                max_ratio: self.max_ratio,
+            },
+        }
+    }
+}
+
+/// Parses a size: bytes, or a number with K, M, G or T (powers of 1024;
+/// `KB`, `KiB` and lower case are accepted too).
+pub fn parse_size(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let bad = || format!("{s:?} is not a size (e.g. 500M, 64G, 1.5T or a number of bytes)");
+    if num.is_empty() {
+        return Err(bad());
+    }
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => return Err(format!("unknown size unit {other:?}; use K, M, G or T")),
+    };
+    if num.contains('.') {
+        let v: f64 = num.parse().map_err(|_| bad())?;
+        let bytes = v * (1u64 << shift) as f64;
+        if !bytes.is_finite() || bytes < 0.0 || bytes > u64::MAX as f64 {
+            return Err(bad());
+        }
+        Ok(bytes as u64)
+    } else {
+        let v: u64 = num.parse().map_err(|_| bad())?;
+        v.checked_mul(1u64 << shift).ok_or_else(bad)
+    }
+}
+
+/// Reads a dump with the given options and builds its index.
+pub fn open(path: &Path, opts: LoadOptions) -> Result<crate::DumpIndex> {
+    crate::dump::load(path, opts).map(crate::DumpIndex::build)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,8 +218,12 @@ pub enum Outcome {
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Inspect { path, format } => {
-            let ix = crate::open(&path)?;
+        Command::Inspect {
+            path,
+            format,
+            limits,
+        } => {
+            let ix = open(&path, limits.load_options())?;
             let inspection = Inspection::new(&ix);
             let text = match format {
                 TextOrJson::Json => inspection.to_json(),
@@ -166,6 +243,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             no_redact,
             show_env,
             rules,
+            limits,
         } => {
             let catalog = match &rules {
                 Some(path) => {
@@ -181,6 +259,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 catalog,
                 redact: !no_redact,
                 show_env,
+                load: limits.load_options(),
             };
             if paths.len() > 1 || out_dir.is_some() || summary.is_some() {
                 if output.is_some() {
@@ -323,7 +402,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 pub fn build_view(path: &Path, opts: &ViewOptions) -> Result<ReportView> {
     let progress = Progress::start(path);
     progress.stage("reading");
-    let ix = crate::open(path)?;
+    let ix = open(path, opts.load)?;
     progress.stage("analysing");
     let analysis = match &opts.catalog {
         Some(c) => analyze::analyze_with(&ix, c),
@@ -354,6 +433,8 @@ pub struct ViewOptions {
     pub redact: bool,
     /// Print containers' environment values (`--show-env`).
     pub show_env: bool,
+    /// How the input is read (the archive limits).
+    pub load: LoadOptions,
 }
 
 /// A spinner that shows only on a terminal and only once the work has
@@ -517,5 +598,25 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::io("standard output", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("500M"), Ok(500 << 20));
+        assert_eq!(parse_size("64G"), Ok(64 << 30));
+        assert_eq!(parse_size("64gib"), Ok(64 << 30));
+        assert_eq!(parse_size("1.5K"), Ok(1536));
+        assert_eq!(parse_size("2 TB"), Ok(2 << 40));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("G").is_err());
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("99999999999T").is_err(), "overflow is refused");
+        assert!(parse_size("1.2.3M").is_err());
     }
 }

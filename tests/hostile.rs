@@ -116,3 +116,147 @@ fn zip_with_an_escaping_entry() {
     );
     assert_eq!(v["counts"]["pods"], 1);
 }
+
+/// A tar.gz of a real dump with `nodes.json` first, so a limit that stops
+/// the unpacking part-way still leaves a dump to read.
+fn tgz_nodes_first(root: &std::path::Path, out: &std::path::Path) {
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(out).unwrap(),
+        flate2::Compression::fast(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    let mut rels: Vec<String> = util::hash_tree(root).into_keys().collect();
+    rels.sort_by_key(|r| (r != "nodes.json", r.clone()));
+    for rel in rels {
+        tar.append_path_with_name(root.join(&rel), format!("d/{rel}"))
+            .unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+#[test]
+fn limits_name_the_flag_to_raise() {
+    let made = util::kubectl_dump("tiny", "1.33.1", DumpMode::Dir);
+    let work = tempfile::tempdir().unwrap();
+    let tgz = work.path().join("dump.tgz");
+    tgz_nodes_first(&made.path, &tgz);
+    let nodes_len = std::fs::metadata(made.path.join("nodes.json"))
+        .unwrap()
+        .len();
+    let p = tgz.to_str().unwrap();
+    let cap = (nodes_len + 10).to_string();
+    for (flag, value) in [("--max-entries", "1"), ("--max-unpacked-bytes", &cap[..])] {
+        let r = util::run(&["inspect", "--format", "json", flag, value, p]);
+        assert_eq!(
+            r.code, 0,
+            "{flag}: what came before the limit is read: {}",
+            r.stderr
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert!(
+            v["problems"].to_string().contains(flag),
+            "{flag} named: {}",
+            v["problems"]
+        );
+        assert!(v["counts"]["nodes"].as_u64().unwrap() > 0);
+        assert_eq!(
+            v["counts"]["pods"], 0,
+            "{flag}: the pods came after the limit"
+        );
+    }
+    // Sizes take units; the default reads everything.
+    let r = util::run(&[
+        "inspect",
+        "--format",
+        "json",
+        "--max-unpacked-bytes",
+        "1G",
+        p,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["counts"]["pods"], 1);
+    assert!(!v["problems"].to_string().contains("--max-"));
+
+    // Stopped before any dump: exit 2, one line naming the flag.
+    let tar = work.path().join("late.tar");
+    let mut b = tar::Builder::new(std::fs::File::create(&tar).unwrap());
+    for i in 0..5 {
+        let data = format!("note {i}\n");
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, format!("d/notes/{i}.txt"), data.as_bytes())
+            .unwrap();
+    }
+    b.append_path_with_name(made.path.join("nodes.json"), "d/nodes.json")
+        .unwrap();
+    b.into_inner().unwrap();
+    let r = util::run(&["report", "--max-entries", "3", tar.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("--max-entries"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    // A size that is not one is a usage error.
+    let r = util::run(&["inspect", "--max-unpacked-bytes", "lots", p]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a size"), "{}", r.stderr);
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_ratio() {
+    let made = util::kubectl_dump("tiny", "1.33.1", DumpMode::Stdout);
+    let work = tempfile::tempdir().unwrap();
+    let gz = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    // The dump, then 80 gzip members of 1 MiB of newlines each: 80 MiB
+    // from about 80 KiB, a ratio near 1000. Members are concatenated, as
+    // `cat a.gz b.gz` makes them, so the bomb costs one small compression.
+    let mut bomb = gz(&std::fs::read(&made.path).unwrap());
+    let member = gz(&vec![b'\n'; 1 << 20]);
+    for _ in 0..80 {
+        bomb.extend_from_slice(&member);
+    }
+    let input = work.path().join("in/dump.gz");
+    std::fs::create_dir_all(input.parent().unwrap()).unwrap();
+    std::fs::write(&input, &bomb).unwrap();
+    let tmp = work.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let run = |ratio: &str| {
+        let out = util::coroner()
+            .args(["inspect", "--format", "json", "--max-ratio", ratio])
+            .arg(&input)
+            .env("TMPDIR", &tmp)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_dir(&tmp).unwrap().count(),
+            0,
+            "temporary files removed"
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = run("100");
+    assert!(
+        v["problems"].to_string().contains("--max-ratio"),
+        "{}",
+        v["problems"]
+    );
+    assert_eq!(v["counts"]["pods"], 1, "the dump before the bomb is read");
+    let v = run("100000");
+    assert!(
+        !v["problems"].to_string().contains("--max-ratio"),
+        "{}",
+        v["problems"]
+    );
+    assert_eq!(v["counts"]["pods"], 1);
+}

@@ -46,20 +46,67 @@ pub enum Encoding {
     Utf16Be,
 }
 
-/// Limits on what an archive may expand to (see issue 7 for the rationale:
-/// a zip bomb must not fill the disk).
-#[derive(Debug, Clone, Copy)]
+/// Limits on what an archive may expand to (issue 7): a zip or gzip bomb
+/// must not fill the disk or the memory, and a million tiny entries must not
+/// exhaust the inodes of the temporary folder. Each is a flag of `report`
+/// and `inspect`, named in the problem or error that says it was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    /// Bytes an archive (or standard input) may unpack to, all entries
+    /// together (`--max-unpacked-bytes`).
     pub max_total_bytes: u64,
+    /// Entries an archive may hold (`--max-entries`).
     pub max_entries: u64,
+    /// How many times its own size an archive may expand to
+    /// (`--max-ratio`), once past [`RATIO_FLOOR`]. Deflate and gzip cannot
+    /// exceed about 1032:1 on one stream, and real dumps compress 5–50:1;
+    /// only a bomb (overlapping zip entries, bzip2/zstd runs, nested
+    /// members) goes beyond 1000:1.
+    pub max_ratio: u64,
 }
+
+/// Any archive may unpack to this much whatever its ratio, so a small
+/// archive of very repetitive logs is never refused.
+pub const RATIO_FLOOR: u64 = 64 << 20;
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
+            // Big enough for the largest real dumps (tens of GiB of logs),
+            // small enough to stop before a disk fills.
             max_total_bytes: 64 << 30,
             max_entries: 1_000_000,
+            max_ratio: 1000,
         }
+    }
+}
+
+impl Limits {
+    /// The bytes an archive of `archive_len` bytes may unpack to, and the
+    /// flag that sets that bound.
+    pub fn cap(&self, archive_len: u64) -> (u64, &'static str) {
+        let by_ratio = archive_len.saturating_mul(self.max_ratio).max(RATIO_FLOOR);
+        if by_ratio < self.max_total_bytes {
+            (by_ratio, "--max-ratio")
+        } else {
+            (self.max_total_bytes, "--max-unpacked-bytes")
+        }
+    }
+
+    /// The message for an archive that went past [`Limits::cap`].
+    fn over_cap(&self, archive_len: u64) -> String {
+        let (cap, flag) = self.cap(archive_len);
+        let why = if flag == "--max-ratio" {
+            format!(
+                "{} times the archive's {archive_len} bytes, as a zip or gzip bomb does",
+                self.max_ratio
+            )
+        } else {
+            "the most coroner unpacks".to_string()
+        };
+        format!(
+            "expands past {cap} bytes ({why}); the rest is not read (raise {flag} if the input is trusted)"
+        )
     }
 }
 
@@ -72,7 +119,7 @@ pub struct Input {
     pub root_prefix: String,
     pub problems: Vec<Problem>,
     /// Holds unpacked or decoded files; removed on drop.
-    pub _temp: Option<TempDir>,
+    pub _temp: Option<Temp>,
 }
 
 pub enum Layout {
@@ -307,9 +354,23 @@ pub fn open(path: &Path, limits: Limits) -> Result<Input> {
         let temp = new_temp()?;
         let spooled = temp.path().join("stdin");
         let mut out = File::create(&spooled).map_err(|e| Error::io("temporary file", e))?;
-        io::copy(&mut io::stdin().lock(), &mut out).map_err(|e| Error::io("standard input", e))?;
+        // Spooled to disk (a stream is read with random access), so bounded
+        // like an archive: `… | coroner inspect -` must not fill the disk.
+        let limit = limits.max_total_bytes;
+        let n = io::copy(&mut io::stdin().lock().take(limit), &mut out)
+            .map_err(|e| Error::io("standard input", e))?;
         drop(out);
+        let mut over = None;
+        if n == limit && io::stdin().lock().read(&mut [0u8; 1]).unwrap_or(0) > 0 {
+            over = Some(Problem::file(
+                "stdin",
+                format!(
+                    "standard input is longer than {limit} bytes; the rest is not read (raise --max-unpacked-bytes)"
+                ),
+            ));
+        }
         let mut input = open_file(&spooled, "stdin", Some(temp), limits)?;
+        input.problems.extend(over);
         input.container = match input.container {
             Container::File => Container::Stdin,
             other => other,
@@ -348,14 +409,91 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
-fn new_temp() -> Result<TempDir> {
-    tempfile::Builder::new()
+fn new_temp() -> Result<Temp> {
+    let dir = tempfile::Builder::new()
         .prefix("coroner-")
         .tempdir()
-        .map_err(|e| Error::io("temporary directory", e))
+        .map_err(|e| Error::io("temporary directory", e))?;
+    register_temporary(dir.path());
+    Ok(Temp(Some(dir)))
 }
 
-fn open_file(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> Result<Input> {
+// ------------------------------------------------------------ temporaries
+
+/// A temporary directory that is removed when dropped, like the
+/// `TempDir` it holds, and also when a signal ends the process: it is in
+/// the registry [`remove_temporaries`] empties from the signal handler.
+pub struct Temp(Option<TempDir>);
+
+impl Temp {
+    pub fn path(&self) -> &Path {
+        self.0.as_ref().expect("present until drop").path()
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let path = dir.path().to_path_buf();
+            // Removed before it leaves the registry, so a signal arriving
+            // in between still finds it.
+            let _ = dir.close();
+            unregister_temporary(&path);
+        }
+    }
+}
+
+/// Paths of the temporary files and folders alive now.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+/// Set once a signal asked the process to stop: unpacking creates no
+/// more files, so nothing appears after the handler removed the folder.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Adds a temporary file or folder to the ones removed on a signal.
+pub fn register_temporary(path: &Path) {
+    live().push(path.to_path_buf());
+}
+
+/// Takes a path out of the registry once it has been removed or renamed
+/// into place.
+pub fn unregister_temporary(path: &Path) {
+    live().retain(|p| p != path);
+}
+
+fn stopping() -> bool {
+    STOPPING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Removes every registered temporary file and folder. Meant for the
+/// SIGINT/SIGTERM handler, which exits right after: the destructors that
+/// normally remove them never run on a signal.
+pub fn remove_temporaries() {
+    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+    let paths = live().clone();
+    // An unpacking thread may be between its check of STOPPING and the
+    // creation of a file; a few passes a moment apart catch what it made.
+    for pass in 0..5 {
+        let mut left = false;
+        for p in &paths {
+            let gone = match std::fs::symlink_metadata(p) {
+                Ok(m) if m.is_dir() => std::fs::remove_dir_all(p).is_ok(),
+                Ok(_) => std::fs::remove_file(p).is_ok(),
+                Err(_) => true,
+            };
+            left |= !gone || p.exists();
+        }
+        if !left && pass > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn open_file(path: &Path, name: &str, temp: Option<Temp>, limits: Limits) -> Result<Input> {
     let head = read_head(path).map_err(|e| Error::io(name, e))?;
     match sniff(&head) {
         Magic::Zip => open_zip(path, name, temp, limits),
@@ -365,7 +503,7 @@ fn open_file(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> 
                 None => new_temp()?,
             };
             let f = File::open(path).map_err(|e| Error::io(name, e))?;
-            let mut input = open_tar(BufReader::new(f), name, temp, limits)?;
+            let mut input = open_tar(BufReader::new(f), name, temp, limits, file_len(path))?;
             input.container = Container::Tar;
             input.container_file = Some(path.to_path_buf());
             Ok(input)
@@ -386,7 +524,7 @@ fn open_file(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> 
             let f = File::open(path).map_err(|e| Error::io(name, e))?;
             let dec = flate2::read::MultiGzDecoder::new(BufReader::new(f));
             if sniff(&inner_head) == Magic::Tar {
-                let mut input = open_tar(dec, name, temp, limits)?;
+                let mut input = open_tar(dec, name, temp, limits, file_len(path))?;
                 input.container = Container::TarGz;
                 input.container_file = Some(path.to_path_buf());
                 Ok(input)
@@ -397,9 +535,12 @@ fn open_file(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> 
                     .to_string();
                 let out = temp.path().join("stream");
                 let mut problems = Vec::new();
-                let written = copy_limited(dec, &out, limits.max_total_bytes);
-                match written {
-                    Ok(_) => {}
+                let archive_len = file_len(path);
+                match copy_limited(dec, &out, limits.cap(archive_len).0) {
+                    Ok(Copied::All) => {}
+                    Ok(Copied::Capped) => {
+                        problems.push(Problem::file(name, limits.over_cap(archive_len)))
+                    }
                     Err(e) => problems.push(Problem::file(
                         name,
                         format!("the gzip stream is damaged; what was before the damage is read: {e}"),
@@ -423,21 +564,30 @@ fn open_file(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> 
     }
 }
 
-fn copy_limited(mut r: impl Read, out: &Path, limit: u64) -> io::Result<u64> {
+enum Copied {
+    All,
+    /// The limit was reached with more to come; the file holds `limit` bytes.
+    Capped,
+}
+
+/// Copies at most `limit` bytes of `r` into a new file at `out`.
+fn copy_limited(mut r: impl Read, out: &Path, limit: u64) -> io::Result<Copied> {
     let mut f = File::create(out)?;
     let n = io::copy(&mut (&mut r).take(limit), &mut f)?;
-    if n == limit {
-        return Err(io::Error::other(format!(
-            "decompressed size exceeds the limit of {limit} bytes"
-        )));
-    }
     f.flush()?;
-    Ok(n)
+    if n == limit && r.read(&mut [0u8; 1])? > 0 {
+        return Ok(Copied::Capped);
+    }
+    Ok(Copied::All)
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
 /// A single-stream dump: detect its encoding, and decode UTF-16 (Windows
 /// PowerShell's `>` writes UTF-16LE with a BOM) into a UTF-8 copy.
-fn open_stream(path: &Path, name: &str, temp: Option<TempDir>) -> Result<Input> {
+fn open_stream(path: &Path, name: &str, temp: Option<Temp>) -> Result<Input> {
     let head = read_head(path).map_err(|e| Error::io(name, e))?;
     let encoding = detect_encoding(&head);
     let (stream_path, temp, skip) = match encoding {
@@ -725,7 +875,7 @@ fn tree_from_listing(
     ))
 }
 
-fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> Result<Input> {
+fn open_zip(path: &Path, name: &str, temp: Option<Temp>, limits: Limits) -> Result<Input> {
     let file = File::open(path).map_err(|e| Error::io(name, e))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let shared = SharedFile {
@@ -733,12 +883,20 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> R
         pos: 0,
         len,
     };
-    let mut archive = zip::ZipArchive::new(shared)
-        .map_err(|e| Error::Input(format!("{name}: not a readable zip archive: {e}")))?;
+    let mut archive = match zip::ZipArchive::new(shared) {
+        Ok(a) => a,
+        Err(e) => {
+            return Err(Error::Input(format!(
+                "{name}: not a readable zip archive: {e}"
+            )));
+        }
+    };
     let mut problems = Vec::new();
     let mut files = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut total = 0u64;
+    let (cap, _) = limits.cap(len);
+    let mut over_cap = false;
     for i in 0..archive.len() {
         let entry = match archive.by_index_raw(i) {
             Ok(e) => e,
@@ -804,16 +962,37 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> R
             .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
             .map(|z| z.timestamp().as_second());
         // Limits (issue 7): the declared sizes are checked up front; entries
-        // are also read with bounds, since a header can lie.
-        total += entry.size();
-        if files.len() as u64 >= limits.max_entries || total > limits.max_total_bytes {
+        // are also read with bounds, since a header can lie. One entry
+        // that expands absurdly (a bzip2 or zstd bomb) is skipped alone.
+        if entry.size() > RATIO_FLOOR
+            && entry.size() / entry.compressed_size().max(1) > limits.max_ratio
+        {
+            problems.push(Problem::file(
+                &rel,
+                format!(
+                    "zip entry expands {} times (more than --max-ratio {}), as a zip bomb does; skipped",
+                    entry.size() / entry.compressed_size().max(1),
+                    limits.max_ratio
+                ),
+            ));
+            continue;
+        }
+        if files.len() as u64 >= limits.max_entries {
             problems.push(Problem::file(
                 name,
                 format!(
-                    "archive holds more than {} entries or {} bytes uncompressed; the rest is not read",
-                    limits.max_entries, limits.max_total_bytes
+                    "archive holds more than {} entries; the rest is not read (raise --max-entries)",
+                    limits.max_entries
                 ),
             ));
+            break;
+        }
+        total = total.saturating_add(entry.size());
+        if total > cap {
+            // Overlapping entries share their compressed bytes, so only
+            // the sum tells a bomb of that kind.
+            problems.push(Problem::file(name, limits.over_cap(len)));
+            over_cap = true;
             break;
         }
         files.push(Listed {
@@ -829,7 +1008,8 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> R
         files,
         Path::new(name),
         &mut problems,
-    )?;
+    )
+    .map_err(|e| limit_error(e, over_cap.then(|| limits.over_cap(len))))?;
     let (tree, prefix) = match listing {
         (TreeOrSingle::Tree(t), p) => (t, p),
         (TreeOrSingle::Single(key), _) => {
@@ -847,8 +1027,14 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> R
                 .by_index(i)
                 .map_err(|e| Error::Input(format!("{name}: {e}")))?;
             let inner_name = normalize_entry_name(entry.name()).unwrap_or_default();
-            if let Err(e) = copy_limited(&mut entry, &out, Limits::default().max_total_bytes) {
-                problems.push(Problem::file(&inner_name, format!("entry cut short: {e}")));
+            match copy_limited(&mut entry, &out, cap) {
+                Ok(Copied::All) => {}
+                Ok(Copied::Capped) => {
+                    problems.push(Problem::file(&inner_name, limits.over_cap(len)))
+                }
+                Err(e) => {
+                    problems.push(Problem::file(&inner_name, format!("entry cut short: {e}")))
+                }
             }
             drop(entry);
             let mut input = open_stream(&out, &inner_name, Some(temp))?;
@@ -868,42 +1054,215 @@ fn open_zip(path: &Path, name: &str, temp: Option<TempDir>, limits: Limits) -> R
     })
 }
 
-fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<Input> {
-    let mut problems = Vec::new();
-    let dest = temp.path().join("unpacked");
-    std::fs::create_dir_all(&dest).map_err(|e| Error::io("temporary directory", e))?;
+/// When a limit stopped the reading before any dump was found, the error
+/// says so (and names the flag), rather than "not a dump".
+fn limit_error(e: Error, limit: Option<String>) -> Error {
+    match (e, limit) {
+        (Error::NotADump(m), Some(limit)) => Error::Input(format!(
+            "{m}; the archive was not read to its end: it {limit}"
+        )),
+        (e, _) => e,
+    }
+}
+
+/// Unpacks archive entries into `unpacked/` of a temporary folder, with
+/// the same checks for every archive kind: no escaping names, no
+/// duplicates, the entry and size limits, nothing created once a signal
+/// asked the process to stop.
+struct Unpacker<'a> {
+    name: &'a str,
+    dest: PathBuf,
+    limits: Limits,
+    archive_len: u64,
+    cap: u64,
+    total: u64,
+    count: u64,
+    problems: Vec<Problem>,
+    /// Set when reading must end (a limit, a write error, a signal).
+    stop: bool,
+    /// The limit that ended the reading, if one did.
+    limit_hit: Option<String>,
+}
+
+impl<'a> Unpacker<'a> {
+    fn new(name: &'a str, temp: &Temp, limits: Limits, archive_len: u64) -> Result<Self> {
+        let dest = temp.path().join("unpacked");
+        std::fs::create_dir_all(&dest).map_err(|e| Error::io("temporary directory", e))?;
+        Ok(Unpacker {
+            name,
+            dest,
+            limits,
+            archive_len,
+            cap: limits.cap(archive_len).0,
+            total: 0,
+            count: 0,
+            problems: Vec::new(),
+            stop: false,
+            limit_hit: None,
+        })
+    }
+
+    /// Counts one more entry; false (and a problem) past `--max-entries`.
+    fn count_entry(&mut self) -> bool {
+        self.count += 1;
+        if self.count > self.limits.max_entries {
+            let msg = format!(
+                "holds more than {} entries; the rest is not read (raise --max-entries)",
+                self.limits.max_entries
+            );
+            self.problems
+                .push(Problem::file(self.name, format!("archive {msg}")));
+            self.limit_hit = Some(msg);
+            self.stop = true;
+            return false;
+        }
+        true
+    }
+
+    /// The entry's path relative to the archive root, or `None` for one
+    /// that is skipped: unsafe (reported) or archive-tool noise.
+    fn safe_name(&mut self, raw: &str, kind: &str) -> Option<String> {
+        let Some(rel) = normalize_entry_name(raw) else {
+            self.problems.push(Problem::file(
+                raw,
+                format!("{kind} entry with an unsafe path (absolute or `..`) skipped"),
+            ));
+            return None;
+        };
+        (!rel.is_empty() && !is_noise(&rel)).then_some(rel)
+    }
+
+    /// Writes one regular file of `declared` bytes from `r`. Returns the
+    /// path written, if any; sets `stop` when nothing more can be read.
+    fn write(&mut self, rel: &str, r: &mut dyn Read, declared: u64) -> Option<PathBuf> {
+        if stopping() {
+            self.stop = true;
+            return None;
+        }
+        if self.total.saturating_add(declared) > self.cap {
+            let msg = self.limits.over_cap(self.archive_len);
+            self.problems
+                .push(Problem::file(rel, format!("archive {msg}")));
+            self.limit_hit = Some(msg);
+            self.stop = true;
+            return None;
+        }
+        let out = self.dest.join(rel);
+        // A file where a folder is needed, or the reverse, is a duplicate
+        // too (`a` then `a/b`): the first one wins.
+        if std::fs::symlink_metadata(&out).is_ok() {
+            self.problems.push(Problem::file(
+                rel,
+                "duplicate entry; the first one is read".into(),
+            ));
+            return None;
+        }
+        if let Some(parent) = out.parent() {
+            if let Err(e) = std::fs::create_dir_all(parent) {
+                self.problems
+                    .push(Problem::file(rel, format!("cannot unpack: {e}")));
+                return None;
+            }
+        }
+        // `take`: a header that understates its data gets no more room.
+        let written = File::create(&out).and_then(|mut f| io::copy(&mut r.take(declared), &mut f));
+        match written {
+            Ok(n) => {
+                self.total += n;
+                if n < declared {
+                    self.problems.push(Problem::file(
+                        rel,
+                        format!("entry cut short: {n} of {declared} bytes"),
+                    ));
+                }
+                Some(out)
+            }
+            Err(e) => {
+                self.problems.push(Problem::file(
+                    rel,
+                    format!("entry cut short or unreadable: {e}"),
+                ));
+                self.stop = true;
+                // What was written before the damage is kept, as for a
+                // cut list file in a folder.
+                out.exists().then_some(out)
+            }
+        }
+    }
+
+    /// Finds the dump in what was unpacked.
+    fn finish(mut self, temp: Temp) -> Result<Input> {
+        let files = walk_dir(&self.dest, &mut self.problems);
+        let (tree, prefix) = tree_from_listing(
+            Backend::Dir,
+            files,
+            Path::new(self.name),
+            &mut self.problems,
+        )
+        .map_err(|e| limit_error(e, self.limit_hit.clone()))?;
+        let layout = match tree {
+            TreeOrSingle::Tree(t) => Layout::Tree(t),
+            TreeOrSingle::Single(key) => {
+                let FileKey::Path(p) = key else {
+                    unreachable!("unpacked listings hold paths")
+                };
+                // One file is a stream dump only if it was the whole
+                // archive; a limit may have stopped before the dump.
+                if let Some(limit) = self.limit_hit {
+                    return Err(Error::Input(format!(
+                        "{}: no dump found before the archive was cut off: it {limit}",
+                        self.name
+                    )));
+                }
+                let inner = open_stream(&p, &file_name(&p), None)?;
+                self.problems.extend(inner.problems);
+                inner.layout
+            }
+        };
+        Ok(Input {
+            container: Container::Tar,
+            layout,
+            container_file: None,
+            root_prefix: prefix,
+            problems: self.problems,
+            _temp: Some(temp),
+        })
+    }
+}
+
+fn open_tar(
+    r: impl Read,
+    name: &str,
+    temp: Temp,
+    limits: Limits,
+    archive_len: u64,
+) -> Result<Input> {
+    let mut u = Unpacker::new(name, &temp, limits, archive_len)?;
     let mut archive = tar::Archive::new(r);
     let entries = archive
         .entries()
         .map_err(|e| Error::Input(format!("{name}: not a readable tar archive: {e}")))?;
-    let mut total = 0u64;
-    let mut count = 0u64;
     for entry in entries {
+        if u.stop {
+            break;
+        }
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                problems.push(Problem::file(
+                u.problems.push(Problem::file(
                     name,
-                    format!("archive is damaged or cut after {count} entries: {e}"),
+                    format!("archive is damaged or cut after {} entries: {e}", u.count),
                 ));
                 break;
             }
         };
-        count += 1;
-        if count > limits.max_entries {
-            problems.push(Problem::file(
-                name,
-                format!(
-                    "more than {} entries; the rest is not read",
-                    limits.max_entries
-                ),
-            ));
+        if !u.count_entry() {
             break;
         }
         let raw = match entry.path() {
             Ok(p) => p.to_string_lossy().into_owned(),
             Err(e) => {
-                problems.push(Problem::file(
+                u.problems.push(Problem::file(
                     name,
                     format!("entry with unreadable name: {e}"),
                 ));
@@ -914,22 +1273,15 @@ fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<I
         if kind.is_dir() {
             continue;
         }
-        let Some(rel) = normalize_entry_name(&raw) else {
-            problems.push(Problem::file(
-                &raw,
-                "tar entry with an unsafe path (absolute or `..`) skipped".to_string(),
-            ));
+        let Some(rel) = u.safe_name(&raw, "tar") else {
             continue;
         };
-        if rel.is_empty() || is_noise(&rel) {
-            continue;
-        }
         if !(kind.is_file() || kind == tar::EntryType::Continuous) {
             if !kind.is_pax_global_extensions()
                 && !kind.is_pax_local_extensions()
                 && !kind.is_gnu_longname()
             {
-                problems.push(Problem::file(
+                u.problems.push(Problem::file(
                     &rel,
                     format!("{kind:?} entry skipped: only regular files are read from archives"),
                 ));
@@ -937,80 +1289,16 @@ fn open_tar(r: impl Read, name: &str, temp: TempDir, limits: Limits) -> Result<I
             continue;
         }
         let size = entry.header().size().unwrap_or(0);
-        if total + size > limits.max_total_bytes {
-            problems.push(Problem::file(
-                &rel,
-                format!(
-                    "archive expands past the limit of {} bytes; the rest is not read",
-                    limits.max_total_bytes
-                ),
-            ));
-            break;
-        }
-        let out = dest.join(&rel);
-        if out.exists() {
-            problems.push(Problem::file(
-                &rel,
-                "duplicate tar entry; the first one is read".into(),
-            ));
+        let Some(out) = u.write(&rel, &mut entry, size) else {
             continue;
-        }
-        if let Some(parent) = out.parent() {
-            if let Err(e) = std::fs::create_dir_all(parent) {
-                problems.push(Problem::file(&rel, format!("cannot unpack: {e}")));
-                continue;
-            }
-        }
-        let written =
-            File::create(&out).and_then(|mut f| io::copy(&mut (&mut entry).take(size), &mut f));
-        match written {
-            Ok(n) => {
-                total += n;
-                if n < size {
-                    problems.push(Problem::file(
-                        &rel,
-                        format!("entry cut short: {n} of {size} bytes"),
-                    ));
-                }
-            }
-            Err(e) => {
-                problems.push(Problem::file(
-                    &rel,
-                    format!("entry cut short or unreadable: {e}"),
-                ));
-                break;
-            }
-        }
+        };
         if let Ok(mtime) = entry.header().mtime() {
             let _ = File::options().write(true).open(&out).and_then(|f| {
                 f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime))
             });
         }
     }
-    let files = walk_dir(&dest, &mut problems);
-    let (tree, prefix) = tree_from_listing(Backend::Dir, files, Path::new(name), &mut problems)?;
-    let layout = match tree {
-        TreeOrSingle::Tree(t) => Layout::Tree(t),
-        TreeOrSingle::Single(key) => {
-            let FileKey::Path(p) = key else {
-                unreachable!("unpacked listings hold paths")
-            };
-            let inner = open_stream(&p, &file_name(&p), None)?;
-            problems.extend(inner.problems);
-            match inner.layout {
-                Layout::Stream(s) => Layout::Stream(s),
-                Layout::Tree(t) => Layout::Tree(t),
-            }
-        }
-    };
-    Ok(Input {
-        container: Container::Tar,
-        layout,
-        container_file: None,
-        root_prefix: prefix,
-        problems,
-        _temp: Some(temp),
-    })
+    u.finish(temp)
 }
 
 #[cfg(test)]
