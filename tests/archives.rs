@@ -200,14 +200,66 @@ fn truncated_archives_keep_what_came_before_the_cut() {
     );
     assert!(got["counts"]["nodes"].as_u64().unwrap() > 0);
 
-    // A zip cut in half has no central directory: a clear error, exit 2.
+    // A zip cut before its central directory (an interrupted download):
+    // the entries are recovered from their local headers. The cut falls in
+    // the middle of the entry after nodes.json, so the dump is found, that
+    // entry is cut short, and every entry before it comes back whole.
     let zip_path = tmp.path().join("dump.zip");
     write_zip(&zip_path, &made.path, "", false, false);
     let full = std::fs::read(&zip_path).unwrap();
+    let mut archive = zip::ZipArchive::new(File::open(&zip_path).unwrap()).unwrap();
+    let mut ends = Vec::new();
+    for i in 0..archive.len() {
+        let e = archive.by_index_raw(i).unwrap();
+        ends.push((
+            e.name().to_string(),
+            e.header_start(),
+            e.data_start() + e.compressed_size(),
+        ));
+    }
+    ends.sort_by_key(|e| e.1);
+    let at = ends.iter().position(|e| e.0 == "nodes.json").unwrap();
+    let next = ends.get(at + 1).expect("an entry after nodes.json");
+    let cut_at = ((next.1 + next.2) / 2) as usize;
+    let whole = ends.iter().filter(|e| e.2 as usize <= cut_at).count();
     let cut = tmp.path().join("cut.zip");
-    std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
+    std::fs::write(&cut, &full[..cut_at]).unwrap();
+    let r = util::run(&["inspect", "--format", "json", cut.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "a cut zip is still read: {}", r.stderr);
+    let got: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(got["format"]["container"], "zip");
+    let problems = got["problems"].as_array().unwrap();
+    let said = format!("{whole} entries recovered whole");
+    assert!(
+        problems.iter().any(|p| {
+            let m = p["message"].as_str().unwrap();
+            p["file"] == "cut.zip" && m.contains("no central directory") && m.contains(&said)
+        }),
+        "{said}: {problems:#?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["file"] == next.0.as_str()
+            && p["message"].as_str().unwrap().contains("cut short")),
+        "{} cut short: {problems:#?}",
+        next.0
+    );
+    assert_eq!(got["counts"]["nodes"], want_nodes(&made.path));
+    // The input is hashed as given, cut.
+    assert!(got["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["path"] == "cut.zip" && i["bytes"] == cut_at));
+
+    // A zip cut inside its first entry's header: nothing to recover, exit 2.
+    let cut = tmp.path().join("stub.zip");
+    std::fs::write(&cut, &full[..20]).unwrap();
     let r = util::run(&["inspect", cut.to_str().unwrap()]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("zip"), "{}", r.stderr);
+    assert!(r.stderr.contains("stub.zip"), "{}", r.stderr);
     assert_eq!(r.stderr.lines().count(), 1, "one-line reason: {}", r.stderr);
+}
+
+fn want_nodes(dump: &Path) -> Value {
+    util::inspect_json(dump)["counts"]["nodes"].clone()
 }

@@ -886,6 +886,13 @@ fn open_zip(path: &Path, name: &str, temp: Option<Temp>, limits: Limits) -> Resu
     let mut archive = match zip::ZipArchive::new(shared) {
         Ok(a) => a,
         Err(e) => {
+            // No readable central directory. If the file starts with an
+            // entry, it is most likely cut (an interrupted download or
+            // copy): the entries before the cut are still in order.
+            let head = read_head(path).map_err(|e| Error::io(name, e))?;
+            if head.starts_with(b"PK\x03\x04") {
+                return recover_zip(path, name, temp, limits, &e.to_string());
+            }
             return Err(Error::Input(format!(
                 "{name}: not a readable zip archive: {e}"
             )));
@@ -1065,6 +1072,77 @@ fn limit_error(e: Error, limit: Option<String>) -> Error {
     }
 }
 
+/// A zip without its central directory (cut before its end): the entries
+/// are read one after another from their local headers, as a streaming
+/// unzip does, and unpacked into the temporary folder with the checks and
+/// limits of a tar. Entries written with a data descriptor (sizes after
+/// the data, by streaming zippers) cannot be delimited this way; reading
+/// stops there.
+fn recover_zip(
+    path: &Path,
+    name: &str,
+    temp: Option<Temp>,
+    limits: Limits,
+    why: &str,
+) -> Result<Input> {
+    let temp = match temp {
+        Some(t) => t,
+        None => new_temp()?,
+    };
+    let f = File::open(path).map_err(|e| Error::io(name, e))?;
+    let mut r = BufReader::with_capacity(1 << 16, f);
+    let mut u = Unpacker::new(name, &temp, limits, file_len(path))?;
+    let mut ended = "its last complete entry".to_string();
+    loop {
+        if u.stop {
+            break;
+        }
+        let mut entry = match zip::read::read_zipfile_from_stream(&mut r) {
+            Ok(Some(e)) => e,
+            // The start of a central directory: the cut came after it.
+            Ok(None) => break,
+            Err(e) => {
+                if !matches!(&e, zip::result::ZipError::Io(io) if io.kind() == io::ErrorKind::UnexpectedEof)
+                {
+                    ended = format!("entry {} ({e})", u.count + 1);
+                }
+                break;
+            }
+        };
+        if !u.count_entry() {
+            break;
+        }
+        let raw = entry.name().to_string();
+        if entry.is_dir() {
+            continue;
+        }
+        let Some(rel) = u.safe_name(&raw, "zip") else {
+            continue;
+        };
+        let declared = entry.size();
+        u.write(&rel, &mut entry, declared);
+    }
+    u.problems.push(Problem::file(
+        name,
+        format!(
+            "the zip has no central directory ({why}): it was cut, e.g. by an interrupted download; \
+             {} entries recovered whole from their local headers, up to {ended}",
+            u.complete
+        ),
+    ));
+    let recovered = u.complete;
+    let mut input = u.finish(temp).map_err(|e| match e {
+        Error::NotADump(m) => Error::Input(format!(
+            "{m}; the zip is cut before its central directory and only its first {recovered} \
+             entries could be recovered"
+        )),
+        e => e,
+    })?;
+    input.container = Container::Zip;
+    input.container_file = Some(path.to_path_buf());
+    Ok(input)
+}
+
 /// Unpacks archive entries into `unpacked/` of a temporary folder, with
 /// the same checks for every archive kind: no escaping names, no
 /// duplicates, the entry and size limits, nothing created once a signal
@@ -1077,6 +1155,8 @@ struct Unpacker<'a> {
     cap: u64,
     total: u64,
     count: u64,
+    /// Files written whole.
+    complete: u64,
     problems: Vec<Problem>,
     /// Set when reading must end (a limit, a write error, a signal).
     stop: bool,
@@ -1096,6 +1176,7 @@ impl<'a> Unpacker<'a> {
             cap: limits.cap(archive_len).0,
             total: 0,
             count: 0,
+            complete: 0,
             problems: Vec::new(),
             stop: false,
             limit_hit: None,
@@ -1174,6 +1255,8 @@ impl<'a> Unpacker<'a> {
                         rel,
                         format!("entry cut short: {n} of {declared} bytes"),
                     ));
+                } else {
+                    self.complete += 1;
                 }
                 Some(out)
             }
