@@ -573,10 +573,19 @@ pub fn write_atomically(out: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".coroner-report-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(&dir.display().to_string(), e))?;
+    // Until it is renamed into place, a signal removes it.
+    let tmp_path = tmp.path().to_path_buf();
+    crate::dump::source::register_temporary(&tmp_path);
+    let written = finish_report(tmp, out, bytes);
+    crate::dump::source::unregister_temporary(&tmp_path);
+    written
+}
+
+fn finish_report(mut tmp: tempfile::NamedTempFile, out: &Path, bytes: &[u8]) -> Result<()> {
     // tempfile creates 0600; a report is an ordinary document.
     use std::os::unix::fs::PermissionsExt;
     tmp.write_all(bytes)

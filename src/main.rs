@@ -6,6 +6,18 @@ use coroner::cli::{self, Cli, Outcome};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Ctrl-C or SIGTERM (a CI timeout, `kill`) must not leave unpacked
+    // archives or half a report behind: destructors do not run when a
+    // signal ends the process, so the handler removes what the registry
+    // holds and exits with 130, as a shell does for an interrupted command.
+    if let Err(e) = ctrlc::set_handler(|| {
+        coroner::dump::source::remove_temporaries();
+        std::process::exit(130);
+    }) {
+        eprintln!(
+            "coroner: cannot watch for Ctrl-C ({e}); an interrupted run may leave temporary files"
+        );
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -260,3 +260,101 @@ fn a_gzip_bomb_stops_at_the_ratio() {
     );
     assert_eq!(v["counts"]["pods"], 1);
 }
+
+/// A tar.gz of a real dump followed by a 2 GiB file of zeros, built from
+/// repeated gzip members so it costs a few MB and milliseconds to make,
+/// and keeps coroner unpacking for seconds.
+fn slow_tgz(root: &std::path::Path, out: &std::path::Path) {
+    let gz = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let mut tar = tar::Builder::new(Vec::new());
+    for rel in util::hash_tree(root).into_keys() {
+        tar.append_path_with_name(root.join(&rel), format!("d/{rel}"))
+            .unwrap();
+    }
+    let big: u64 = 2 << 30;
+    let mut h = tar::Header::new_gnu();
+    h.set_path("d/big.bin").unwrap();
+    h.set_size(big);
+    h.set_mode(0o644);
+    h.set_cksum();
+    let mut head = tar.into_inner().unwrap();
+    // `into_inner` wrote the end-of-archive blocks; the big entry replaces them.
+    head.truncate(head.len() - 1024);
+    head.extend_from_slice(h.as_bytes());
+    let mut bytes = gz(&head);
+    let mib = gz(&vec![0u8; 1 << 20]);
+    for _ in 0..(big >> 20) {
+        bytes.extend_from_slice(&mib);
+    }
+    bytes.extend_from_slice(&gz(&[0u8; 1024]));
+    std::fs::write(out, bytes).unwrap();
+}
+
+#[test]
+fn a_signal_removes_the_temporary_files() {
+    let made = util::kubectl_dump("tiny", "1.33.1", DumpMode::Dir);
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("in/slow.tgz");
+    std::fs::create_dir_all(input.parent().unwrap()).unwrap();
+    slow_tgz(&made.path, &input);
+    let before = util::hash_tree(&work.path().join("in"));
+    for signal in ["INT", "TERM"] {
+        let tmp = work.path().join(format!("tmp-{signal}"));
+        let cwd = work.path().join(format!("cwd-{signal}"));
+        std::fs::create_dir(&tmp).unwrap();
+        std::fs::create_dir(&cwd).unwrap();
+        let mut child = util::coroner()
+            .args(["report", "-o", "out.html", "--max-ratio", "1000000"])
+            .arg(&input)
+            .current_dir(&cwd)
+            .env("TMPDIR", &tmp)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until coroner is unpacking the big entry into its temp dir.
+        let started = std::time::Instant::now();
+        let unpacking = || {
+            std::fs::read_dir(&tmp)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .any(|e| e.path().join("unpacked/d/big.bin").exists())
+        };
+        while !unpacking() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "coroner never started unpacking"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "coroner ended early");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "SIG{signal}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().collect();
+        assert!(
+            left.is_empty(),
+            "SIG{signal}: temporary files left: {left:?}"
+        );
+        let written: Vec<_> = std::fs::read_dir(&cwd).unwrap().collect();
+        assert!(
+            written.is_empty(),
+            "SIG{signal}: no report, no temporary report: {written:?}"
+        );
+    }
+    assert_eq!(
+        before,
+        util::hash_tree(&work.path().join("in")),
+        "input unchanged"
+    );
+}
