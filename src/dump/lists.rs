@@ -45,6 +45,35 @@ pub struct RawList<'a> {
     pub problems: Vec<Problem>,
 }
 
+/// The largest list item typed. etcd refuses objects over 1.5 MiB unless
+/// `--max-request-bytes` is raised, and even raised clusters stay in the
+/// megabytes; an item this large is damage or an attack, and typing it
+/// would copy its strings (hundreds of MB) into memory. It is skipped with
+/// a problem, and the other items of its list are kept.
+pub const MAX_ITEM_BYTES: usize = 64 << 20;
+
+/// Drops the items over [`MAX_ITEM_BYTES`], with a problem each.
+fn drop_huge_items(list: &mut RawList<'_>, file: &str, line0: Option<u64>) {
+    let problems = &mut list.problems;
+    list.items.retain(|(i, item)| {
+        let RawItem::Json(b) = item else { return true };
+        if b.len() <= MAX_ITEM_BYTES {
+            return true;
+        }
+        problems.push(Problem {
+            file: file.to_string(),
+            line: line0,
+            pointer: Some(format!("/items/{i}")),
+            message: format!(
+                "item of {} bytes skipped: no Kubernetes object is larger than {} (etcd's limit is 1.5 MiB)",
+                b.len(),
+                MAX_ITEM_BYTES
+            ),
+        });
+        false
+    });
+}
+
 /// Is this text YAML rather than JSON? Decided by content, not by name:
 /// kubectl 1.11–1.17 wrote YAML into `.json` files.
 pub fn sniff_format(bytes: &[u8]) -> DocFormat {
@@ -137,11 +166,9 @@ fn parse_json<'a>(bytes: &'a [u8], file: &str, line0: Option<u64>) -> RawList<'a
                 .enumerate()
                 .map(|(i, s)| (i, RawItem::Json(s)))
                 .collect();
-            if list.legacy || list.kind.is_none() {
-                // The legacy check needs parsed items; done in `typed`.
-            }
         }
     }
+    drop_huge_items(&mut list, file, line0);
     list
 }
 
@@ -471,6 +498,28 @@ mod tests {
         assert_eq!(list.items.len(), 2);
         assert_eq!(list.problems.len(), 1);
         assert!(list.problems[0].message.contains("invalid JSON"));
+    }
+
+    #[test]
+    fn a_huge_item_is_skipped_and_its_neighbours_kept() {
+        let big = "a".repeat(MAX_ITEM_BYTES + 1);
+        for tail in ["]}", ""] {
+            // Whole and cut (the scanner's path): the same outcome.
+            let doc = format!(
+                r#"{{"kind":"PodList","items":[{{"metadata":{{"name":"a"}}}},{{"metadata":{{"name":"{big}"}}}},{{"metadata":{{"name":"c"}}}}{tail}"#
+            );
+            let list = parse_list(doc.as_bytes(), "ns/pods.json", None);
+            let kept: Vec<usize> = list.items.iter().map(|(i, _)| *i).collect();
+            assert_eq!(kept, vec![0, 2], "{tail:?}");
+            assert!(
+                list.problems
+                    .iter()
+                    .any(|p| p.pointer.as_deref() == Some("/items/1")
+                        && p.message.contains("skipped")),
+                "{:?}",
+                list.problems
+            );
+        }
     }
 
     #[test]
