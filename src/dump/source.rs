@@ -778,6 +778,13 @@ fn walk_dir(root: &Path, problems: &mut Vec<Problem>) -> Vec<Listed> {
                     &child_rel,
                     "symbolic link not followed (a dump holds none)".to_string(),
                 ));
+            } else {
+                // A FIFO would block the read forever, a device could be
+                // anything: kubectl writes neither, so they are not opened.
+                problems.push(Problem::file(
+                    &child_rel,
+                    "not a regular file (a FIFO, socket or device); not read".to_string(),
+                ));
             }
         }
     }
