@@ -189,7 +189,7 @@ fn a_folder_that_is_not_a_dump_says_what_was_expected() {
 fn reads_anything() -> bool {
     let t = tempfile::NamedTempFile::new().unwrap();
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0)).unwrap();
+    std::fs::set_permissions(t.path(), std::fs::Permissions::from_mode(0o000)).unwrap();
     std::fs::read(t.path()).is_ok()
 }
 
@@ -217,7 +217,7 @@ fn files_that_cannot_be_read_are_problems_and_the_rest_is_read() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(
             ns.join("replicasets.json"),
-            std::fs::Permissions::from_mode(0),
+            std::fs::Permissions::from_mode(0o000),
         )
         .unwrap();
     }
