@@ -421,6 +421,9 @@ pub fn build_view(path: &Path, opts: &ViewOptions) -> Result<ReportView> {
     };
     report::redact::redact(&mut view, &redactor);
     progress.finish();
+    // Freeing the index (every pod, event and log range) takes tens of
+    // milliseconds on a big dump; let a worker do it while the report renders.
+    rayon::spawn(move || drop(ix));
     Ok(view)
 }
 

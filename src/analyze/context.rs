@@ -28,7 +28,18 @@ impl<'a> Context<'a> {
         Context {
             ix,
             now: ix.snapshot.estimated_time.as_deref().and_then(time::parse),
-            logs: crate::logscan::scan_all(ix, catalog),
+            // No tails: a failing container's last lines are read from the
+            // dump when a rule asks (`log_tail`), so the scan does not keep
+            // twenty lines of every healthy container's log in memory.
+            logs: crate::logscan::scan_sections(
+                &ix.dump,
+                &ix.logs,
+                catalog,
+                &crate::logscan::ScanOptions {
+                    tail_lines: 0,
+                    ..Default::default()
+                },
+            ),
             catalog,
         }
     }

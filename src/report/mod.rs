@@ -229,7 +229,7 @@ pub fn show_env(view: &mut ReportView, ix: &DumpIndex) {
             .iter()
             .map(|e| {
                 let v = match &e.value_from {
-                    Some(from) => format!("(from {from})"),
+                    Some(from) => format!("(from {})", from.as_str()),
                     None => e.value.clone(),
                 };
                 (e.name.clone(), serde_json::Value::String(v))

@@ -12,7 +12,7 @@
 use crate::analyze::context::{clip, status_pointer, Context};
 use crate::analyze::{Finding, Rule, RuleDoc, Severity};
 use crate::dump::Located;
-use crate::model::{Container, Event, Pod};
+use crate::model::{Container, Event, Json, Pod};
 use regex::Regex;
 use serde::Serialize;
 use serde_json::Value;
@@ -351,7 +351,8 @@ fn references(pod: &Pod, init: bool, ci: usize, c: &Container, m: &Missing) -> V
     let optional = |v: &Value| v.get("optional").and_then(Value::as_bool).unwrap_or(false);
     let mut out = Vec::new();
     for (i, e) in c.env.iter().enumerate() {
-        let Some(r) = e.value_from.as_ref().and_then(|v| v.get(key_ref)) else {
+        let from = e.value_from.as_ref().map(Json::value);
+        let Some(r) = from.as_ref().and_then(|v| v.get(key_ref)) else {
             continue;
         };
         if r.get("name").and_then(Value::as_str) != Some(m.name.as_str()) {
@@ -370,7 +371,7 @@ fn references(pod: &Pod, init: bool, ci: usize, c: &Container, m: &Missing) -> V
             optional: optional(r),
         });
     }
-    for (i, e) in c.env_from.iter().enumerate() {
+    for (i, e) in c.env_from.iter().map(Json::value).enumerate() {
         let Some(r) = e.get(from_ref) else { continue };
         if r.get("name").and_then(Value::as_str) == Some(m.name.as_str()) {
             out.push(Reference {
@@ -380,7 +381,7 @@ fn references(pod: &Pod, init: bool, ci: usize, c: &Container, m: &Missing) -> V
             });
         }
     }
-    for (i, v) in pod.spec.volumes.iter().enumerate() {
+    for (i, v) in pod.spec.volumes.iter().map(Json::value).enumerate() {
         let vname = v.get("name").and_then(Value::as_str).unwrap_or("");
         let direct = if m.kind == "Secret" {
             v.get("secret")

@@ -13,7 +13,7 @@
 use crate::analyze::context::{clip, condition, Context};
 use crate::analyze::{Finding, Rule, RuleDoc, Severity};
 use crate::dump::Located;
-use crate::model::{Event, Pod};
+use crate::model::{Event, Json, Pod};
 use crate::time;
 use regex::Regex;
 use serde::Serialize;
@@ -299,7 +299,7 @@ impl PodStuckCreating {
             pod.spec
                 .volumes
                 .iter()
-                .position(|x| x.get("name").and_then(Value::as_str) == Some(v))
+                .position(|x| x.value().get("name").and_then(Value::as_str) == Some(v))
         }) {
             f = f.evidence(cx.evidence(item, &format!("/spec/volumes/{i}"), volume_source.clone()));
         }
@@ -339,6 +339,7 @@ fn volume_source(pod: &Pod, volume: &str) -> Option<String> {
         .spec
         .volumes
         .iter()
+        .map(Json::value)
         .find(|v| v.get("name").and_then(Value::as_str) == Some(volume))?;
     let obj = v.as_object()?;
     let (kind, body) = obj.iter().find(|(k, _)| k.as_str() != "name")?;

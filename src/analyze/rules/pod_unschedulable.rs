@@ -118,10 +118,11 @@ impl PodUnschedulable {
             .volumes
             .iter()
             .filter_map(|v| {
-                v.pointer("/persistentVolumeClaim/claimName")
+                v.value()
+                    .pointer("/persistentVolumeClaim/claimName")
                     .and_then(Value::as_str)
+                    .map(str::to_string)
             })
-            .map(str::to_string)
             .collect();
         let reasons: Vec<Reason> = parsed
             .reasons

@@ -72,6 +72,7 @@ impl Rule for ReadinessFailure {
                 } else {
                     continue;
                 };
+                let probe = &probe.value();
                 let prefix = if startup_pending {
                     "Startup probe"
                 } else {
