@@ -10,7 +10,9 @@ cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1 RAYON_NUM_THREADS=1
 mkdir -p /tmp/coroner-fuzz-tmp /tmp/coroner-fuzz-logs && export TMPDIR=/tmp/coroner-fuzz-tmp
 SECS=${1:-${SECS:-300}}
-nice -n 19 cargo fuzz build -a || exit 1
+# NOBUILD=1 runs the binaries already built. KEEP_GOING=1 fuzzes on past a
+# crash (fork mode, still one process at a time), saving every artifact.
+[ -n "${NOBUILD:-}" ] || nice -n 19 cargo fuzz build -a || exit 1
 bin=target/x86_64-unknown-linux-gnu/release
 for spec in ${TARGETS:-sched_message log_split list_parse stream_split archive_open pipeline}; do
     # TARGET or TARGET:SECONDS
@@ -28,7 +30,8 @@ for spec in ${TARGETS:-sched_message log_split list_parse stream_split archive_o
     nice -n 19 "$bin/$t" -artifact_prefix="artifacts/$t/" \
         -dict=dicts/dump.dict -max_total_time="$secs" -jobs=1 -workers=1 \
         -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="$len" -timeout=10 \
-        -print_final_stats=1 corpus/$t seeds/$t
+        -print_final_stats=1 ${KEEP_GOING:+-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1} \
+        corpus/$t seeds/$t
     rc=$?
     mv -f fuzz-0.log "/tmp/coroner-fuzz-logs/$t.log" 2>/dev/null
     echo "== $t exit $rc (log: /tmp/coroner-fuzz-logs/$t.log)"
