@@ -130,6 +130,7 @@ impl LimitArgs {
                 max_entries: self.max_entries,
                 max_ratio: self.max_ratio,
             },
+            scan: None,
         }
     }
 }
@@ -402,7 +403,16 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 pub fn build_view(path: &Path, opts: &ViewOptions) -> Result<ReportView> {
     let progress = Progress::start(path);
     progress.stage("reading");
-    let ix = open(path, opts.load)?;
+    // The logs are scanned while they are read, with the catalog the
+    // analysis uses (so it reuses the scan instead of reading them again).
+    let load = LoadOptions {
+        scan: Some(crate::dump::ScanSetup {
+            catalog: opts.catalog.clone(),
+            options: analyze::context::scan_options(),
+        }),
+        ..opts.load.clone()
+    };
+    let ix = open(path, load)?;
     progress.stage("analysing");
     let analysis = match &opts.catalog {
         Some(c) => analyze::analyze_with(&ix, c),

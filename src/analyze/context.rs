@@ -16,11 +16,24 @@ pub struct Context<'a> {
     pub ix: &'a DumpIndex,
     /// The estimated snapshot time: "now" for every age computed.
     pub now: Option<Timestamp>,
-    /// The signature scan of every log section (aligned with `ix.logs`),
-    /// done once before the rules run.
-    pub logs: crate::logscan::LogScan,
+    /// The signature scan of every log section (aligned with `ix.logs`):
+    /// the one made while reading the dump when it used the same catalog,
+    /// otherwise made here once before the rules run.
+    pub logs: std::borrow::Cow<'a, crate::logscan::LogScan>,
     /// The signatures used (built in, plus `--rules`).
     pub catalog: &'a crate::logscan::Catalog,
+    /// Running pods by workload, built on first use (see `running_pods_of`).
+    running: std::sync::OnceLock<std::collections::HashMap<ObjectRef, Vec<usize>>>,
+}
+
+/// How the analysis scans logs. No tails: a failing container's last lines
+/// are read from the dump when a rule asks (`log_tail`), so the scan does
+/// not keep twenty lines of every healthy container's log in memory.
+pub fn scan_options() -> crate::logscan::ScanOptions {
+    crate::logscan::ScanOptions {
+        tail_lines: 0,
+        ..Default::default()
+    }
 }
 
 impl<'a> Context<'a> {
@@ -28,20 +41,42 @@ impl<'a> Context<'a> {
         Context {
             ix,
             now: ix.snapshot.estimated_time.as_deref().and_then(time::parse),
-            // No tails: a failing container's last lines are read from the
-            // dump when a rule asks (`log_tail`), so the scan does not keep
-            // twenty lines of every healthy container's log in memory.
-            logs: crate::logscan::scan_sections(
-                &ix.dump,
-                &ix.logs,
-                catalog,
-                &crate::logscan::ScanOptions {
-                    tail_lines: 0,
-                    ..Default::default()
-                },
-            ),
+            logs: match &ix.dump.log_scans {
+                Some(s)
+                    if std::ptr::eq(s.setup.catalog(), catalog)
+                        && s.scan.sections.len() == ix.logs.len() =>
+                {
+                    std::borrow::Cow::Borrowed(&s.scan)
+                }
+                _ => std::borrow::Cow::Owned(crate::logscan::scan_sections(
+                    &ix.dump,
+                    &ix.logs,
+                    catalog,
+                    &scan_options(),
+                )),
+            },
             catalog,
+            running: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Indexes (into `ix.pods`) of the Running pods of a workload. Built
+    /// once for all rules: asking "how many siblings still run" by walking
+    /// every pod for every evicted or stuck pod was quadratic, and a node
+    /// failure can leave thousands of them.
+    pub fn running_pods_of(&self, workload: &ObjectRef) -> &[usize] {
+        let map = self.running.get_or_init(|| {
+            let mut m: std::collections::HashMap<ObjectRef, Vec<usize>> = Default::default();
+            for (i, p) in self.ix.pods.iter().enumerate() {
+                if p.obj.status.phase == "Running" {
+                    if let Some(w) = self.workload_of(i) {
+                        m.entry(w).or_default().push(i);
+                    }
+                }
+            }
+            m
+        });
+        map.get(workload).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The log signature that best explains a container's failure, if its

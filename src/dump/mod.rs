@@ -161,6 +161,9 @@ pub struct Dump {
     pub fingerprints: Fingerprints,
     /// Newest file modification time in the dump (seconds since epoch).
     pub newest_mtime: Option<i64>,
+    /// The log scans made while reading (with `LoadOptions::scan`, folder
+    /// and archive layouts), aligned with `logs`.
+    pub log_scans: Option<LogScans>,
     /// Keeps the files (and any temporary copy) to read logs back from.
     input_files: Input,
 }
@@ -235,10 +238,45 @@ impl Dump {
 }
 
 /// Options for reading.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub limits: Limits,
+    /// Scan every log with these signatures while it is read (the report
+    /// does; `inspect` does not): each log is then read once, not twice.
+    pub scan: Option<ScanSetup>,
 }
+
+/// The log scan to run during ingest.
+#[derive(Debug, Clone, Default)]
+pub struct ScanSetup {
+    /// The signatures; `None` for the built-in catalog.
+    pub catalog: Option<std::sync::Arc<crate::logscan::Catalog>>,
+    pub options: crate::logscan::ScanOptions,
+}
+
+impl ScanSetup {
+    pub fn catalog(&self) -> &crate::logscan::Catalog {
+        match &self.catalog {
+            Some(c) => c,
+            None => crate::logscan::Catalog::builtin(),
+        }
+    }
+}
+
+/// The scans made during ingest, aligned with [`Dump::logs`], and the setup
+/// they were made with (analysis reuses them only for the same catalog).
+#[derive(Debug, Clone)]
+pub struct LogScans {
+    pub setup: ScanSetup,
+    pub scan: crate::logscan::LogScan,
+}
+
+/// Logs up to this size (99% of them in the generated large dump) are read
+/// whole into a per-thread buffer, so that splitting, hashing and scanning
+/// run over the same bytes in memory; larger ones (a chatty container over a
+/// long life) stream through the splitter and are read a second time for
+/// the scan, in flat memory.
+const WHOLE_LOG_BYTES: u64 = 4 << 20;
 
 /// Opens and reads a dump.
 pub fn load(path: &Path, opts: LoadOptions) -> Result<Dump> {
@@ -247,7 +285,7 @@ pub fn load(path: &Path, opts: LoadOptions) -> Result<Dump> {
     let mut acc = Acc::default();
     acc.problems.extend(input.problems.iter().cloned());
     let format = match &input.layout {
-        Layout::Tree(tree) => read_tree(tree, &input, &mut acc),
+        Layout::Tree(tree) => read_tree(tree, &input, &mut acc, opts.scan.as_ref()),
         Layout::Stream(stream) => read_stream(stream, &input, &mut acc)?,
     };
     if let Some(container) = &input.container_file {
@@ -301,6 +339,13 @@ pub fn load(path: &Path, opts: LoadOptions) -> Result<Dump> {
         problems,
         fingerprints: acc.fp,
         newest_mtime: acc.newest_mtime,
+        log_scans: match (opts.scan, acc.log_scans) {
+            (Some(setup), Some(sections)) => Some(LogScans {
+                setup,
+                scan: crate::logscan::LogScan { sections },
+            }),
+            _ => None,
+        },
         input_files: input,
     })
 }
@@ -349,6 +394,8 @@ struct Acc {
     newest_mtime: Option<i64>,
     /// Log files present per pod (directory layout), to find stale folders.
     pod_folders: BTreeSet<(String, String)>,
+    /// Scans of `logs`, in step with it, when scanning during ingest.
+    log_scans: Option<Vec<crate::logscan::SectionScan>>,
     stream: bool,
 }
 
@@ -666,12 +713,14 @@ enum FileResult {
         ns: String,
         pod: String,
         sections: Vec<LogSection>,
+        /// One per section when scanning during ingest.
+        scans: Option<Vec<crate::logscan::SectionScan>>,
         problems: Vec<Problem>,
     },
     Other,
 }
 
-fn read_tree(tree: &Tree, input: &Input, acc: &mut Acc) -> Format {
+fn read_tree(tree: &Tree, input: &Input, acc: &mut Acc, scan: Option<&ScanSetup>) -> Format {
     let plan = layout::plan(&tree.files);
     acc.problems.extend(plan.problems.iter().cloned());
     acc.fp.extensions = plan.extensions.clone();
@@ -693,9 +742,12 @@ fn read_tree(tree: &Tree, input: &Input, acc: &mut Acc) -> Format {
         .par_iter()
         .map(|f| {
             let role = plan.roles.get(&f.rel).cloned().unwrap_or(Role::Other);
-            read_tree_file(tree, f, role)
+            read_tree_file(tree, f, role, scan)
         })
         .collect();
+    if scan.is_some() {
+        acc.log_scans = Some(Vec::new());
+    }
     for (input, problems, result) in results {
         acc.inputs.push(input);
         acc.problems.extend(problems);
@@ -711,9 +763,14 @@ fn read_tree(tree: &Tree, input: &Input, acc: &mut Acc) -> Format {
                 ns,
                 pod,
                 sections,
+                scans,
                 problems,
             } => {
                 acc.pod_folders.insert((ns, pod));
+                if let (Some(all), Some(scans)) = (&mut acc.log_scans, scans) {
+                    debug_assert_eq!(scans.len(), sections.len());
+                    all.extend(scans);
+                }
                 acc.logs.extend(sections);
                 acc.problems.extend(problems);
             }
@@ -758,17 +815,104 @@ fn documents(formats: &BTreeSet<&'static str>) -> &'static str {
     }
 }
 
+thread_local! {
+    /// One whole-log buffer per rayon thread, reused (see `WHOLE_LOG_BYTES`).
+    static LOG_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Splits one logs.txt into its sections (hashing it), and with `scan`
+/// scans each section too: in memory for files up to `WHOLE_LOG_BYTES`,
+/// by reading each section back otherwise.
+fn split_and_scan(
+    tree: &Tree,
+    f: &source::TreeFile,
+    ns: &str,
+    pod: &str,
+    scan: Option<&ScanSetup>,
+) -> std::io::Result<(logs::SplitFile, Option<Vec<crate::logscan::SectionScan>>)> {
+    let Some(setup) = scan else {
+        let split = tree.with_reader(f, |r| logs::split_pod_file(r, &f.rel, ns, pod))?;
+        return Ok((split, None));
+    };
+    let catalog = setup.catalog();
+    if f.size <= WHOLE_LOG_BYTES {
+        type Scanned = (logs::SplitFile, Option<Vec<crate::logscan::SectionScan>>);
+        let whole = LOG_BUFFER.with(|buf| -> std::io::Result<Option<Scanned>> {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            // One more byte than allowed: a file that grew past its listed
+            // size (a zip entry that lies) takes the streaming path below.
+            tree.with_reader(f, |r| r.take(WHOLE_LOG_BYTES + 1).read_to_end(&mut buf))?;
+            if buf.len() as u64 > WHOLE_LOG_BYTES {
+                return Ok(None);
+            }
+            let split = logs::split_pod_file(&buf[..], &f.rel, ns, pod)?;
+            let scans = split
+                .0
+                .iter()
+                .map(|s| {
+                    if !s.has_log() {
+                        return crate::logscan::SectionScan::default();
+                    }
+                    let body = &buf[s.body_start as usize..s.body_end as usize];
+                    crate::logscan::scan_slice(body, s.start_line + 1, catalog, &setup.options)
+                })
+                .collect();
+            Ok(Some((split, Some(scans))))
+        })?;
+        if let Some(done) = whole {
+            return Ok(done);
+        }
+    }
+    split_then_scan(tree, f, ns, pod, setup)
+}
+
+/// The streaming path of `split_and_scan`: split (one pass, flat memory),
+/// then scan each section from its offset.
+fn split_then_scan(
+    tree: &Tree,
+    f: &source::TreeFile,
+    ns: &str,
+    pod: &str,
+    setup: &ScanSetup,
+) -> std::io::Result<(logs::SplitFile, Option<Vec<crate::logscan::SectionScan>>)> {
+    let split = tree.with_reader(f, |r| logs::split_pod_file(r, &f.rel, ns, pod))?;
+    let scans = split
+        .0
+        .iter()
+        .map(|s| {
+            if !s.has_log() {
+                return crate::logscan::SectionScan::default();
+            }
+            tree.with_reader_at(f, s.body_start, |r| {
+                Ok(crate::logscan::scan_stream(
+                    &mut r.take(s.len()),
+                    s.start_line + 1,
+                    setup.catalog(),
+                    &setup.options,
+                ))
+            })
+            .unwrap_or_else(|e| crate::logscan::SectionScan {
+                error: Some(e.to_string()),
+                ..Default::default()
+            })
+        })
+        .collect();
+    Ok((split, Some(scans)))
+}
+
 fn read_tree_file(
     tree: &Tree,
     f: &source::TreeFile,
     role: Role,
+    scan: Option<&ScanSetup>,
 ) -> (InputFile, Vec<Problem>, FileResult) {
     let mut problems = Vec::new();
     match role {
         Role::Logs { ns, pod } => {
-            let res = tree.with_reader(f, |r| logs::split_pod_file(r, &f.rel, &ns, &pod));
+            let res = split_and_scan(tree, f, &ns, &pod, scan);
             match res {
-                Ok((sections, p, size, sha)) => (
+                Ok(((sections, p, size, sha), scans)) => (
                     InputFile {
                         path: f.rel.clone(),
                         bytes: size,
@@ -779,6 +923,7 @@ fn read_tree_file(
                         ns,
                         pod,
                         sections,
+                        scans,
                         problems: p,
                     },
                 ),

@@ -119,6 +119,26 @@ pub fn scan_section(
     })
 }
 
+/// Scans a log body held in memory, with this thread's reused buffer.
+pub fn scan_slice(
+    body: &[u8],
+    first_line: u64,
+    catalog: &Catalog,
+    opts: &ScanOptions,
+) -> SectionScan {
+    scan_stream(&mut &body[..], first_line, catalog, opts)
+}
+
+/// Scans a log body from a reader, with this thread's reused buffer.
+pub fn scan_stream(
+    r: &mut dyn std::io::Read,
+    first_line: u64,
+    catalog: &Catalog,
+    opts: &ScanOptions,
+) -> SectionScan {
+    BUFFER.with(|buf| scan_reader(r, first_line, catalog, opts, &mut buf.borrow_mut()))
+}
+
 /// Scans a whole file as one log whose first line is line 1 (benchmarks).
 pub fn scan_file(
     path: &Path,

@@ -118,18 +118,9 @@ impl Rule for PodEvicted {
                 })
                 .unwrap_or_default();
             let workload = cx.workload_of(pi);
-            let siblings_running = workload.as_ref().map(|w| {
-                cx.ix
-                    .pods
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, p)| {
-                        *i != pi
-                            && p.obj.status.phase == "Running"
-                            && cx.workload_of(*i).as_ref() == Some(w)
-                    })
-                    .count()
-            });
+            let siblings_running = workload
+                .as_ref()
+                .map(|w| cx.running_pods_of(w).iter().filter(|&&i| i != pi).count());
 
             let resource = eviction
                 .resource

@@ -204,15 +204,10 @@ impl Rule for PodStuckTerminating {
                     ));
                 } else {
                     let running = cx
-                        .ix
-                        .pods
+                        .running_pods_of(&w)
                         .iter()
-                        .enumerate()
-                        .filter(|(i, p)| {
-                            *i != pi
-                                && p.obj.status.phase == "Running"
-                                && p.obj.metadata.deletion_timestamp.is_none()
-                                && cx.workload_of(*i).as_ref() == Some(&w)
+                        .filter(|&&i| {
+                            i != pi && cx.ix.pods[i].obj.metadata.deletion_timestamp.is_none()
                         })
                         .count();
                     explanation.push_str(&format!(
