@@ -375,6 +375,13 @@ impl DumpIndex {
 
     // ------------------------------------------------------------ lookups
 
+    /// The index (into `pods`) of a pod found by name.
+    pub fn pod_index(&self, namespace: &str, name: &str) -> Option<usize> {
+        self.pod_by_name
+            .get(&(namespace.to_string(), name.to_string()))
+            .copied()
+    }
+
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Located<Pod>> {
         self.pod_by_name
             .get(&(namespace.to_string(), name.to_string()))

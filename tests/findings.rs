@@ -573,13 +573,14 @@ fn realdata_minikube_multi_events_of_deleted_pods_are_not_current_failures() {
     };
     // The default namespace has no pods and no workloads any more: its FailedScheduling,
     // OutOfcpu and `secret "pgpassword" not found` events are about deleted pods. They are
-    // history, not current failures (what they should produce instead:
-    // `history_of_deleted_pods_is_reported_as_info`, ignored until the rules do it).
+    // history, not current failures: info at most (see
+    // `history_of_deleted_pods_is_reported_as_info`).
     assert_only_failures("realdata-minikube-multi", &a, &[]);
     assert!(a
         .findings
         .iter()
-        .all(|f| f.subject.namespace.as_deref() != Some("default")));
+        .filter(|f| f.subject.namespace.as_deref() == Some("default"))
+        .all(|f| f.severity == Severity::Info && f.rule == "warning-events"));
 }
 
 #[test]
@@ -638,21 +639,21 @@ fn realdata_utf16_minikube_problems_found() {
         );
     }
     // The image pull failures (`manifest … not found`) are about pods that no longer exist:
-    // no current finding claims them.
+    // no current finding claims them, only info history.
     assert!(a.findings.iter().all(|f| f.rule != "image-pull-failure"));
     assert!(a
         .findings
         .iter()
-        .all(|f| !f.subject.name.starts_with("student-ms-55b68f4f79")));
+        .filter(|f| f.subject.name.starts_with("student-ms-55b68f4f79"))
+        .all(|f| f.severity == Severity::Info));
 }
 
 /// Events are the only trace of pods deleted before the dump. They are not current failures,
 /// but a post-mortem should still tell them, as info: minikube-multi's FailedScheduling
 /// (Insufficient cpu) / OutOfcpu / `secret "pgpassword" not found`, and utf16-minikube's pull
-/// failures of `kiranbs13/studentmicro:va1`. Today `warning-events` drops events whose pod is
-/// not in the dump (warning_events.rs is_history).
+/// failures of `kiranbs13/studentmicro:va1`. `warning-events` reports them as info, under the
+/// workload the pod's name points to.
 #[test]
-#[ignore = "needs events of deleted pods reported as info history (reported to the lead)"]
 fn history_of_deleted_pods_is_reported_as_info() {
     let mentions = |a: &Analysis, text: &str| {
         a.findings.iter().any(|f| {

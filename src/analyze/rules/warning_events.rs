@@ -27,7 +27,7 @@ impl Rule for WarningEvents {
     fn doc(&self) -> RuleDoc {
         RuleDoc {
             title: "Warning events no other finding explains",
-            detects: "Warning events about an object that no other rule reports on: one finding per object, with its events deduplicated (reason, message, count, first and last seen). Events that are history are left out: those about pods that no longer exist, and those older than the last time the object became Ready.",
+            detects: "Warning events about an object that no other rule reports on: one finding per object, with its events deduplicated (reason, message, count, first and last seen). Events older than the last time the object became Ready are history and left out. Events about pods that are no longer in the dump (deleted or replaced before it was taken) are the only trace of those pods: they are reported as info, under the workload the pod's name points to, so that a replacement failing the same way can be recognised.",
             evidence: "The namespaces' events.json (core/v1 Events, both the classic shape with firstTimestamp/lastTimestamp/count and the events.k8s.io shape with eventTime/series), and the Ready condition of the object they involve.",
             why: "Components report trouble as Warning events even when it does not (yet) break a workload: a failing HPA metric, an endpoint update that failed, a volume that was slow to attach, a probe that failed once. They are context for an incident, or early signs of the next one.",
             remediation: "Read the event messages: they name the component that reported them and what it could not do. Recurring warnings (high count, seen up to the snapshot) deserve a look even if the workload runs; one-off warnings from long ago usually do not.",
@@ -36,6 +36,7 @@ impl Rule for WarningEvents {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Finding> {
         let mut by_object: BTreeMap<ObjectRef, Vec<&Located<Event>>> = BTreeMap::new();
+        let mut gone: BTreeMap<ObjectRef, Vec<&Located<Event>>> = BTreeMap::new();
         for e in &cx.ix.events {
             let ev = &e.obj;
             if ev.type_ != "Warning" {
@@ -48,7 +49,14 @@ impl Rule for WarningEvents {
                 o.namespace.as_str()
             };
             let subject = ObjectRef::new(&o.kind, ns, &o.name);
-            if is_history(cx, ev) || is_benign_retry(ev) {
+            if is_benign_retry(ev) {
+                continue;
+            }
+            if o.kind == "Pod" && cx.ix.pod(&o.namespace, &o.name).is_none() {
+                gone.entry(subject).or_default().push(e);
+                continue;
+            }
+            if is_history(cx, ev) {
                 continue;
             }
             by_object.entry(subject).or_default().push(e);
@@ -89,9 +97,7 @@ impl Rule for WarningEvents {
             let (workload, node) = match subject.kind.as_str() {
                 "Pod" => {
                     let ns = subject.namespace.as_deref().unwrap_or("");
-                    let pi = cx.ix.pods.iter().position(|p| {
-                        p.obj.metadata.namespace == ns && p.obj.metadata.name == subject.name
-                    });
+                    let pi = cx.ix.pod_index(ns, &subject.name);
                     (
                         pi.and_then(|i| cx.workload_of(i)),
                         pi.map(|i| cx.ix.pods[i].obj.spec.node_name.clone())
@@ -132,8 +138,126 @@ impl Rule for WarningEvents {
             }
             out.push(f.events(summaries));
         }
+        for (subject, events) in gone {
+            out.push(self.deleted_pod(cx, subject, &events));
+        }
         out
     }
+}
+
+impl WarningEvents {
+    /// Info about a pod that is not in the dump: its Warning events are all
+    /// that is left of it.
+    fn deleted_pod(
+        &self,
+        cx: &Context<'_>,
+        subject: ObjectRef,
+        events: &[&Located<Event>],
+    ) -> Finding {
+        let summaries = cx.summarize(events);
+        let total: i64 = summaries.iter().map(|s| s.count).sum();
+        let mut reasons: Vec<&str> = Vec::new();
+        for s in &summaries {
+            if !reasons.contains(&s.reason.as_str()) {
+                reasons.push(&s.reason);
+            }
+        }
+        let ns = subject.namespace.as_deref().unwrap_or("");
+        let (workload, guessed) = match workload_of_deleted_pod(cx, ns, &subject.name) {
+            Some((w, guessed)) => (Some(w), guessed),
+            None => (None, false),
+        };
+        let newest = summaries
+            .iter()
+            .filter_map(|s| s.last_seen.as_deref())
+            .max();
+        let last = summaries
+            .iter()
+            .max_by_key(|s| s.last_seen.as_deref())
+            .unwrap_or(&summaries[0]);
+        let mut explanation = format!(
+            "Pod {}/{} is not in the dump: it was deleted or replaced before the snapshot, and its {} Warning event{} ({}) are the only trace of it. The last one{} says: \"{}\".",
+            ns,
+            subject.name,
+            total,
+            if total == 1 { "" } else { "s" },
+            reasons.join(", "),
+            newest.map(|t| format!(", at {t},")).unwrap_or_default(),
+            crate::analyze::context::clip(&last.message, 300),
+        );
+        match &workload {
+            Some(w) if guessed => explanation.push_str(&format!(
+                " Its name suggests it belonged to {w}, which the dump does not hold."
+            )),
+            Some(w) => explanation.push_str(&format!(" It belonged to {w}.")),
+            None => {}
+        }
+        explanation.push_str(
+            " This is history, not a current failure; it matters if the pods that replaced it fail the same way.",
+        );
+        let mut f = Finding::new(self, subject.clone())
+            .severity(Severity::Info)
+            .workload(workload)
+            .summary(format!(
+                "{subject} (no longer in the dump): {}",
+                reasons.join(", ")
+            ))
+            .explanation(explanation)
+            .remediation([
+                "Compare with the pods that replaced it: the same reason on them is a current problem.",
+                "Events expire after about an hour (the API server's --event-ttl); older history is gone.",
+            ])
+            .fact("events", total)
+            .fact("pod_in_dump", false);
+        for s in &summaries {
+            f = f.evidence(s.evidence.clone());
+        }
+        f.events(summaries)
+    }
+}
+
+/// The workload a pod that is not in the dump belonged to, from its name:
+/// controllers name pods `<owner>-<5 random characters>`. The owner (a
+/// ReplicaSet, DaemonSet or ReplicationController) is looked up in the dump
+/// and followed to its Deployment; a ReplicaSet that is gone too is read as
+/// `<deployment>-<pod-template-hash>` (the bool says the guess was by name
+/// alone).
+fn workload_of_deleted_pod(cx: &Context<'_>, ns: &str, pod: &str) -> Option<(ObjectRef, bool)> {
+    use crate::index::WorkloadKind;
+    let (base, suffix) = pod.rsplit_once('-')?;
+    let random = |s: &str| {
+        s.len() == 5
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    for kind in [
+        WorkloadKind::ReplicaSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::ReplicationController,
+    ] {
+        let Some(w) = cx.ix.workload(kind, ns, base) else {
+            continue;
+        };
+        let deployment = w
+            .item
+            .obj
+            .metadata
+            .owner_references
+            .iter()
+            .find(|o| o.kind == "Deployment" && o.controller == Some(true));
+        return Some(match deployment {
+            Some(d) => (ObjectRef::new("Deployment", ns, &d.name), false),
+            None => (ObjectRef::new(kind.as_str(), ns, base), false),
+        });
+    }
+    let (deployment, hash) = base.rsplit_once('-')?;
+    let hash_like = (6..=10).contains(&hash.len())
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && hash.bytes().any(|b| b.is_ascii_digit());
+    (random(suffix) && hash_like && !deployment.is_empty())
+        .then(|| (ObjectRef::new("Deployment", ns, deployment), true))
 }
 
 /// An optimistic-concurrency conflict that the controller retries by
