@@ -150,6 +150,7 @@ pub fn archive_open(data: &[u8]) {
         &p,
         LoadOptions {
             limits: fuzz_limits(),
+            ..Default::default()
         },
     );
     // EFBIG: under the fuzz targets' file-size cap (`guard_disk`, 4x the
@@ -242,6 +243,7 @@ pub fn pipeline(data: &[u8]) {
         &root,
         LoadOptions {
             limits: fuzz_limits(),
+            ..Default::default()
         },
     ) else {
         return;
