@@ -256,11 +256,11 @@ fn scan_items(b: &[u8]) -> Scan<'_> {
                         _ => {}
                     }
                     match skip_value(b, i) {
-                        Some(end) => {
+                        Some(end) if end > i => {
                             scan.items.push(&b[i..end]);
                             i = end;
                         }
-                        None => return scan,
+                        _ => return scan,
                     }
                 }
             }
@@ -333,7 +333,10 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
             {
                 j += 1;
             }
-            (j < b.len()).then_some(j)
+            // An empty scalar (a stray `}` where a value should start) is
+            // no value: returning `i` would let a caller loop in place
+            // (found by the list_parse fuzz target: `{"items":[}`).
+            (j < b.len() && j > i).then_some(j)
         }
     }
 }
