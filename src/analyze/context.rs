@@ -24,6 +24,8 @@ pub struct Context<'a> {
     pub catalog: &'a crate::logscan::Catalog,
     /// Running pods by workload, built on first use (see `running_pods_of`).
     running: std::sync::OnceLock<std::collections::HashMap<ObjectRef, Vec<usize>>>,
+    /// Pods by namespace, built on first use (see `pods_in`).
+    by_namespace: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 /// How the analysis scans logs. No tails: a failing container's last lines
@@ -57,7 +59,24 @@ impl<'a> Context<'a> {
             },
             catalog,
             running: std::sync::OnceLock::new(),
+            by_namespace: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Indexes (into `ix.pods`) of the pods of a namespace, in dump order.
+    /// The Service rules match every Service against its namespace's pods;
+    /// walking all pods per Service was services × pods.
+    pub fn pods_in(&self, namespace: &str) -> &[usize] {
+        let map = self.by_namespace.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, Vec<usize>> = Default::default();
+            for (i, p) in self.ix.pods.iter().enumerate() {
+                m.entry(p.obj.metadata.namespace.clone())
+                    .or_default()
+                    .push(i);
+            }
+            m
+        });
+        map.get(namespace).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// Indexes (into `ix.pods`) of the Running pods of a workload. Built

@@ -150,15 +150,10 @@ pub(crate) fn selects(
 
 /// Pods (indices into `ix.pods`) the Service's selector matches.
 pub(crate) fn selected_pods(cx: &Context<'_>, svc: &Service) -> Vec<usize> {
-    cx.ix
-        .pods
+    cx.pods_in(&svc.metadata.namespace)
         .iter()
-        .enumerate()
-        .filter(|(_, p)| {
-            p.obj.metadata.namespace == svc.metadata.namespace
-                && selects(&svc.spec.selector, &p.obj.metadata.labels)
-        })
-        .map(|(i, _)| i)
+        .copied()
+        .filter(|&i| selects(&svc.spec.selector, &cx.ix.pods[i].obj.metadata.labels))
         .collect()
 }
 
@@ -202,11 +197,8 @@ fn closest_match(cx: &Context<'_>, svc: &Service) -> Option<Closest> {
     let sel = &svc.spec.selector;
     // (cost, candidate selector) -> pods
     let mut best: Option<(usize, BTreeMap<String, String>, Vec<String>)> = None;
-    for p in &cx.ix.pods {
-        let m = &p.obj.metadata;
-        if m.namespace != svc.metadata.namespace {
-            continue;
-        }
+    for &i in cx.pods_in(&svc.metadata.namespace) {
+        let m = &cx.ix.pods[i].obj.metadata;
         let Some((cost, candidate)) = near_miss(sel, &m.labels) else {
             continue;
         };

@@ -348,13 +348,21 @@ mod tests {
         };
         let (_dir, ix) = d.build();
         let a = analyze(&ix);
-        let w: Vec<_> = a
+        let (gone, w): (Vec<_>, Vec<_>) = a
             .findings
             .iter()
             .filter(|f| f.rule == "warning-events")
-            .collect();
+            .partition(|f| f.subject.name == "gone-1");
+        // gone-1 no longer exists: its events are info history.
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0].severity, crate::analyze::Severity::Info);
+        assert!(
+            gone[0].summary.contains("no longer in the dump"),
+            "{}",
+            gone[0].summary
+        );
         // web-1's warning predates its Ready transition (10:00:10): history.
-        // gone-1 no longer exists. Only api-1's remains.
+        // Only api-1's remains.
         assert_eq!(
             w.len(),
             1,
@@ -368,5 +376,54 @@ mod tests {
             "12 times in the last hour"
         );
         assert_eq!(w[0].events.len(), 1);
+    }
+
+    #[test]
+    fn deleted_pods_roll_up_to_the_workload_their_name_points_to() {
+        let d = TinyDump {
+            nodes: vec![node("n1")],
+            events: vec![
+                event(
+                    "shop",
+                    "Pod",
+                    "cart-7d9f8b6c5-x2x4z",
+                    "Warning",
+                    "FailedScheduling",
+                    "0/1 nodes are available: 1 Insufficient cpu.",
+                    3,
+                ),
+                event(
+                    "shop",
+                    "Pod",
+                    "my-web-server",
+                    "Warning",
+                    "BackOff",
+                    "Back-off",
+                    2,
+                ),
+            ],
+            ..Default::default()
+        };
+        let (_dir, ix) = d.build();
+        let a = analyze(&ix);
+        let by_name = |n: &str| {
+            a.findings
+                .iter()
+                .find(|f| f.rule == "warning-events" && f.subject.name == n)
+                .unwrap_or_else(|| panic!("no finding for {n}"))
+        };
+        let cart = by_name("cart-7d9f8b6c5-x2x4z");
+        assert_eq!(cart.severity, crate::analyze::Severity::Info);
+        assert_eq!(
+            cart.workload.as_ref().map(|w| w.to_string()).as_deref(),
+            Some("Deployment shop/cart")
+        );
+        assert!(
+            cart.explanation.contains("Its name suggests"),
+            "{}",
+            cart.explanation
+        );
+        // A name that is not `<owner>-<hash>-<random>` guesses nothing.
+        assert!(by_name("my-web-server").workload.is_none());
     }
 }
