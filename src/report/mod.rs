@@ -162,11 +162,11 @@ fn verdict(ix: &DumpIndex, findings: &[Finding], incidents: &[Incident]) -> Stri
         .iter()
         .filter(|i| i.severity == Severity::Warning)
         .count();
-    let pods = ix.pods.len();
-    let nodes = ix.nodes.len();
+    let pods = counted(ix.pods.len(), "pod");
+    let nodes = counted(ix.nodes.len(), "node");
     if findings.iter().all(|f| f.severity == Severity::Info) {
         return format!(
-            "No failing workload or node problem found in {pods} pods on {nodes} nodes{}.",
+            "No failing workload or node problem found in {pods} on {nodes}{}.",
             if findings.is_empty() {
                 ""
             } else {
@@ -175,7 +175,7 @@ fn verdict(ix: &DumpIndex, findings: &[Finding], incidents: &[Incident]) -> Stri
         );
     }
     let mut s = format!(
-        "{} critical and {} warning incident{} across {pods} pods on {nodes} nodes.",
+        "{} critical and {} warning incident{} across {pods} on {nodes}.",
         crit.len(),
         warn,
         if warn == 1 { "" } else { "s" }
@@ -239,4 +239,10 @@ pub fn show_env(view: &mut ReportView, ix: &DumpIndex) {
             f.facts.insert("env".into(), serde_json::Value::Object(env));
         }
     }
+}
+
+/// `1 pod`, `3 pods`: a count with its noun (a cluster of one node is
+/// common in CI and on laptops).
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -23,19 +23,22 @@ pub fn render(view: &ReportView, color: bool) -> String {
     let snap = &view.snapshot;
     let _ = writeln!(
         o,
-        "{} {} — snapshot {}, {} namespaces, {} nodes, {} pods",
+        "{} {} — snapshot {}, {}, {}, {}",
         paint("1", "coroner"),
         view.input,
         snap.estimated_time.as_deref().unwrap_or("of unknown time"),
-        snap.namespaces.len(),
-        snap.counts.nodes,
-        snap.counts.pods
+        super::counted(snap.namespaces.len(), "namespace"),
+        super::counted(snap.counts.nodes as usize, "node"),
+        super::counted(snap.counts.pods as usize, "pod")
     );
     let _ = writeln!(o, "{}", view.summary.verdict);
     let _ = writeln!(
         o,
-        "{} critical, {} warning, {} info findings in {} incidents",
-        view.summary.critical, view.summary.warning, view.summary.info, view.summary.incidents
+        "{} critical, {} warning, {} info findings in {}",
+        view.summary.critical,
+        view.summary.warning,
+        view.summary.info,
+        super::counted(view.summary.incidents, "incident")
     );
     let _ = writeln!(o);
     for inc in &view.incidents {
