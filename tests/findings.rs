@@ -672,3 +672,39 @@ fn history_of_deleted_pods_is_reported_as_info() {
         assert!(mentions(&a, "kiranbs13/studentmicro:va1"));
     }
 }
+
+/// `coroner report` scans every log while reading it (`LoadOptions::scan`) and the analysis
+/// reuses that scan; `analyze` on a plainly loaded dump scans the logs itself. Both must give
+/// the same findings, byte for byte.
+#[test]
+fn scan_during_ingest_finds_what_a_separate_scan_finds() {
+    let mut hits = 0;
+    for path in [demo_dump(), edge_dump().to_path_buf()] {
+        let separate = analysis_of(&path);
+        let opts = coroner::LoadOptions {
+            scan: Some(coroner::dump::ScanSetup {
+                catalog: None,
+                options: analyze::context::scan_options(),
+            }),
+            ..Default::default()
+        };
+        let dump = coroner::load(&path, opts).unwrap();
+        let scans = dump.log_scans.as_ref().expect("scanned while reading");
+        assert_eq!(scans.scan.sections.len(), dump.logs.len());
+        hits += scans
+            .scan
+            .sections
+            .iter()
+            .map(|s| s.hits.len())
+            .sum::<usize>();
+        let ix = coroner::DumpIndex::build(dump);
+        let fused = analyze::analyze(&ix);
+        assert_eq!(
+            serde_json::to_string_pretty(&fused.findings).unwrap(),
+            serde_json::to_string_pretty(&separate.findings).unwrap(),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(hits > 0, "the fixtures' logs hold signatures");
+}
