@@ -256,11 +256,11 @@ fn scan_items(b: &[u8]) -> Scan<'_> {
                         _ => {}
                     }
                     match skip_value(b, i) {
-                        Some(end) if end > i => {
+                        Some(end) => {
                             scan.items.push(&b[i..end]);
                             i = end;
                         }
-                        _ => return scan,
+                        None => return scan,
                     }
                 }
             }
