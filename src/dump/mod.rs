@@ -855,11 +855,9 @@ fn split_and_scan(
                 .0
                 .iter()
                 .map(|s| {
-                    if !s.has_log() {
-                        return crate::logscan::SectionScan::default();
-                    }
-                    let body = &buf[s.body_start as usize..s.body_end as usize];
-                    crate::logscan::scan_slice(body, s.start_line + 1, catalog, &setup.options)
+                    crate::logscan::scan_section_with(s, catalog, &setup.options, |scan| {
+                        Ok(scan(&mut &buf[s.body_start as usize..s.body_end as usize]))
+                    })
                 })
                 .collect();
             Ok(Some((split, Some(scans))))
@@ -885,20 +883,8 @@ fn split_then_scan(
         .0
         .iter()
         .map(|s| {
-            if !s.has_log() {
-                return crate::logscan::SectionScan::default();
-            }
-            tree.with_reader_at(f, s.body_start, |r| {
-                Ok(crate::logscan::scan_stream(
-                    &mut r.take(s.len()),
-                    s.start_line + 1,
-                    setup.catalog(),
-                    &setup.options,
-                ))
-            })
-            .unwrap_or_else(|e| crate::logscan::SectionScan {
-                error: Some(e.to_string()),
-                ..Default::default()
+            crate::logscan::scan_section_with(s, setup.catalog(), &setup.options, |scan| {
+                tree.with_reader_at(f, s.body_start, |r| Ok(scan(&mut r.take(s.len()))))
             })
         })
         .collect();

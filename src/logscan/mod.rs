@@ -96,12 +96,29 @@ pub fn scan_sections(
     LogScan { sections }
 }
 
-/// Scans one log section (not at all when it is empty or was not fetched).
+/// Scans one log section of a loaded dump.
 pub fn scan_section(
     dump: &Dump,
     section: &LogSection,
     catalog: &Catalog,
     opts: &ScanOptions,
+) -> SectionScan {
+    scan_section_with(section, catalog, opts, |scan| {
+        dump.with_log_reader(section, |r| Ok(scan(r)))
+    })
+}
+
+/// Scans one log section, not at all when it is empty or its log was not
+/// fetched. `read_body` runs the scan it is given on a reader of the body:
+/// a loaded dump's, a file's while the dump is being read, or bytes in
+/// memory. A read error is kept in the result, with what was scanned.
+pub fn scan_section_with(
+    section: &LogSection,
+    catalog: &Catalog,
+    opts: &ScanOptions,
+    read_body: impl FnOnce(
+        &mut dyn FnMut(&mut dyn std::io::Read) -> SectionScan,
+    ) -> std::io::Result<SectionScan>,
 ) -> SectionScan {
     if !section.has_log() {
         return SectionScan::default();
@@ -109,34 +126,13 @@ pub fn scan_section(
     let first_line = section.start_line + 1;
     BUFFER.with(|buf| {
         let mut buf = buf.borrow_mut();
-        let res = dump.with_log_reader(section, |r| {
-            Ok(scan_reader(r, first_line, catalog, opts, &mut buf))
-        });
-        res.unwrap_or_else(|e| SectionScan {
-            error: Some(e.to_string()),
-            ..SectionScan::default()
-        })
+        read_body(&mut |r| scan_reader(r, first_line, catalog, opts, &mut buf)).unwrap_or_else(
+            |e| SectionScan {
+                error: Some(e.to_string()),
+                ..SectionScan::default()
+            },
+        )
     })
-}
-
-/// Scans a log body held in memory, with this thread's reused buffer.
-pub fn scan_slice(
-    body: &[u8],
-    first_line: u64,
-    catalog: &Catalog,
-    opts: &ScanOptions,
-) -> SectionScan {
-    scan_stream(&mut &body[..], first_line, catalog, opts)
-}
-
-/// Scans a log body from a reader, with this thread's reused buffer.
-pub fn scan_stream(
-    r: &mut dyn std::io::Read,
-    first_line: u64,
-    catalog: &Catalog,
-    opts: &ScanOptions,
-) -> SectionScan {
-    BUFFER.with(|buf| scan_reader(r, first_line, catalog, opts, &mut buf.borrow_mut()))
 }
 
 /// Scans a whole file as one log whose first line is line 1 (benchmarks).
