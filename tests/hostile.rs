@@ -26,6 +26,34 @@ fn raw_entry(tar: &mut Vec<u8>, name: &str, kind: u8, link: &str, data: &[u8]) {
     tar.extend(std::iter::repeat_n(0u8, pad));
 }
 
+/// `coroner inspect --format json ARGS INPUT` with its temporary folder in
+/// `tmp`: it must exit 0 and leave `tmp` empty. Returns the JSON.
+fn inspect_with_tmp(
+    input: &std::path::Path,
+    args: &[&str],
+    tmp: &std::path::Path,
+) -> serde_json::Value {
+    let out = util::coroner()
+        .args(["inspect", "--format", "json"])
+        .args(args)
+        .arg(input)
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp).unwrap().count(),
+        0,
+        "temporary files removed"
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn escaping_entries_are_refused_and_nothing_leaks() {
     let made = util::kubectl_dump("tiny", "1.33.1", DumpMode::Dir);
@@ -56,18 +84,7 @@ fn escaping_entries_are_refused_and_nothing_leaks() {
     let before = util::hash_tree(work.path());
     let tmp = work.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
-    let out = util::coroner()
-        .args(["inspect", "--format", "json", input.to_str().unwrap()])
-        .env("TMPDIR", &tmp)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = inspect_with_tmp(&input, &[], &tmp);
     let problems = v["problems"].to_string();
     for needle in [
         "../escaped.txt",
@@ -81,11 +98,6 @@ fn escaping_entries_are_refused_and_nothing_leaks() {
     }
     assert_eq!(v["counts"]["pods"], 1, "the rest of the dump is read");
     // Nothing written anywhere but the (now removed) temp dir; input unchanged.
-    assert_eq!(
-        std::fs::read_dir(&tmp).unwrap().count(),
-        0,
-        "temporary files removed"
-    );
     assert_eq!(before, util::hash_tree(work.path()));
     assert!(
         !work.path().join("escaped.txt").exists()
@@ -225,26 +237,7 @@ fn a_gzip_bomb_stops_at_the_ratio() {
     std::fs::write(&input, &bomb).unwrap();
     let tmp = work.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
-    let run = |ratio: &str| {
-        let out = util::coroner()
-            .args(["inspect", "--format", "json", "--max-ratio", ratio])
-            .arg(&input)
-            .env("TMPDIR", &tmp)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(
-            std::fs::read_dir(&tmp).unwrap().count(),
-            0,
-            "temporary files removed"
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let run = |ratio: &str| inspect_with_tmp(&input, &["--max-ratio", ratio], &tmp);
     let v = run("100");
     assert!(
         v["problems"].to_string().contains("--max-ratio"),
