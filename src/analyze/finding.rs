@@ -92,6 +92,10 @@ pub struct Finding {
     pub log_excerpt: Option<LogExcerpt>,
     /// Rule-specific facts for tools (exit code, counted reasons, …).
     pub facts: serde_json::Map<String, serde_json::Value>,
+    /// What an incident headed by this finding is about, when the rule's
+    /// title would not say it (the rollup uses the rule's title otherwise).
+    #[serde(skip)]
+    pub headline: Option<&'static str>,
 }
 
 impl Finding {
@@ -113,7 +117,13 @@ impl Finding {
             events: Vec::new(),
             log_excerpt: None,
             facts: serde_json::Map::new(),
+            headline: None,
         }
+    }
+
+    pub fn headline(mut self, h: &'static str) -> Self {
+        self.headline = Some(h);
+        self
     }
 
     pub fn severity(mut self, s: Severity) -> Self {

@@ -268,16 +268,11 @@ fn rule_of(finding_id: &str) -> &str {
 }
 
 fn title(subject: &ObjectRef, root: &Finding, pods: usize) -> String {
-    // Events of pods deleted before the dump are history; the rule's own
-    // title ("Warning events no other finding explains") would not say so.
-    let deleted = root.facts.get("pod_in_dump") == Some(&serde_json::Value::Bool(false));
-    let what = if deleted {
-        "Warning events of pods no longer in the dump"
-    } else {
+    let what = root.headline.unwrap_or_else(|| {
         super::rule(root.rule)
             .map(|r| r.doc().title)
             .unwrap_or(root.rule)
-    };
+    });
     let ns = subject
         .namespace
         .as_deref()

@@ -195,8 +195,11 @@ impl WarningEvents {
         explanation.push_str(
             " This is history, not a current failure; it matters if the pods that replaced it fail the same way.",
         );
+        // Its incident says these pods are gone: the rule's title ("Warning
+        // events no other finding explains") would not.
         let mut f = Finding::new(self, subject.clone())
             .severity(Severity::Info)
+            .headline("Warning events of pods no longer in the dump")
             .workload(workload)
             .summary(format!(
                 "{subject} (no longer in the dump): {}",
