@@ -111,3 +111,62 @@ proptest! {
         let _ = coroner::open(&p);
     }
 }
+
+/// Log lines that the built-in signatures care about, with noise, stack
+/// traces, CRLF endings and lines longer than a small scan window.
+fn log_text() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![
+        Just("panic: runtime error: invalid memory address".to_string()),
+        Just("goroutine 1 [running]:".to_string()),
+        Just("\tmain.main()".to_string()),
+        Just("Traceback (most recent call last):".to_string()),
+        Just("  File \"app.py\", line 3, in <module>".to_string()),
+        Just("ValueError: bad".to_string()),
+        Just("java.lang.IllegalStateException: boom".to_string()),
+        Just("\tat com.example.Main.run(Main.java:10)".to_string()),
+        Just("Caused by: java.io.IOException: Connection refused".to_string()),
+        Just("dial tcp 10.0.0.1:5432: connect: connection refused".to_string()),
+        Just("Error: ENOTFOUND db".to_string()),
+        Just("".to_string()),
+        "[ -~]{0,60}",
+        "[ -~]{150,400}",
+        "[a-z ]{0,20}Exception[a-z ]{0,300}",
+    ];
+    (
+        proptest::collection::vec(line, 0..80),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, crlf, trailing)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut s = lines.join(eol);
+            if trailing && !lines.is_empty() {
+                s.push_str(eol);
+            }
+            s.into_bytes()
+        })
+}
+
+proptest! {
+    #![proptest_config(cfg())]
+
+    /// The scan of a log in memory (in place) and the scan through a reader
+    /// cut the same regions, so they must agree on everything, with windows
+    /// small enough that logs span many regions and long lines span several
+    /// windows.
+    #[test]
+    fn scanning_in_place_finds_what_a_reader_finds(
+        body in log_text(),
+        buffer_size in 96usize..700,
+        overlap in 1usize..40,
+    ) {
+        use coroner::logscan::{scan_bytes, scan_in_place, Catalog, ScanOptions};
+        let cat = Catalog::builtin();
+        let opts = ScanOptions { buffer_size, overlap, ..ScanOptions::default() };
+        let mut ext = vec![b'\n'];
+        ext.extend_from_slice(&body);
+        let in_place = scan_in_place(&ext, 7, cat, &opts);
+        let read = scan_bytes(&body, 7, cat, &opts);
+        prop_assert_eq!(in_place, read);
+    }
+}

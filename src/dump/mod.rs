@@ -854,11 +854,7 @@ fn split_and_scan(
             let scans = split
                 .0
                 .iter()
-                .map(|s| {
-                    crate::logscan::scan_section_with(s, catalog, &setup.options, |scan| {
-                        Ok(scan(&mut &buf[s.body_start as usize..s.body_end as usize]))
-                    })
-                })
+                .map(|s| crate::logscan::scan_section_in(s, &buf, catalog, &setup.options))
                 .collect();
             Ok(Some((split, Some(scans))))
         })?;

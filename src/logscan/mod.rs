@@ -24,7 +24,9 @@ pub mod user_rules;
 
 pub use catalog::{Catalog, Class, Signature, TraceKind};
 pub use redact::Redactor;
-pub use scan::{scan_bytes, scan_reader, Excerpt, ScanOptions, SectionScan, SignatureHits};
+pub use scan::{
+    scan_bytes, scan_in_place, scan_reader, Excerpt, ScanOptions, SectionScan, SignatureHits,
+};
 pub use user_rules::{load_user_rules, parse_user_rules, UserRules};
 
 use crate::dump::logs::LogSection;
@@ -132,6 +134,28 @@ pub fn scan_section_with(
                 ..SectionScan::default()
             },
         )
+    })
+}
+
+/// Scans one log section whose whole file is in memory (`file`), in place
+/// when the body follows a newline, as it does after a START marker.
+pub fn scan_section_in(
+    section: &LogSection,
+    file: &[u8],
+    catalog: &Catalog,
+    opts: &ScanOptions,
+) -> SectionScan {
+    let (start, end) = (section.body_start as usize, section.body_end as usize);
+    let in_place = section.has_log()
+        && start >= 1
+        && start <= end
+        && end <= file.len()
+        && file[start - 1] == b'\n';
+    if in_place {
+        return scan_in_place(&file[start - 1..end], section.start_line + 1, catalog, opts);
+    }
+    scan_section_with(section, catalog, opts, |scan| {
+        Ok(scan(&mut file.get(start..end).unwrap_or_default()))
     })
 }
 

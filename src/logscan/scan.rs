@@ -232,6 +232,27 @@ pub fn scan_reader(
     out
 }
 
+/// Scans a log body that is already in memory, in place: `ext[0]` is the
+/// byte before the body, which must be `\n` (the end of the START marker's
+/// line), and `ext[1..]` is the body. Finds exactly what [`scan_reader`]
+/// finds on the same body, without copying it through a read buffer (the
+/// copy, and zeroing that buffer for each log, were ~5% of a report).
+pub fn scan_in_place(
+    ext: &[u8],
+    first_line: u64,
+    catalog: &Catalog,
+    opts: &ScanOptions,
+) -> SectionScan {
+    assert_eq!(
+        ext.first(),
+        Some(&b'\n'),
+        "scan_in_place needs the newline before the body"
+    );
+    let mut sc = Scanner::new(catalog, opts);
+    sc.run_in_place(ext, first_line);
+    sc.finish()
+}
+
 /// Scans a whole byte slice (tests, small inputs).
 pub fn scan_bytes(
     bytes: &[u8],
@@ -411,8 +432,12 @@ impl<'a> Scanner<'a> {
         // A window must hold more than the overlap, or a long line would
         // never advance.
         let size = self.opts.buffer_size.max(self.opts.overlap * 2 + 64);
-        buf.clear();
-        buf.resize(size + 1, 0);
+        // The contents do not matter, so a buffer of the right size is
+        // reused as it is: zeroing 1 MiB per log cost more than small logs.
+        if buf.len() != size + 1 {
+            buf.clear();
+            buf.resize(size + 1, 0);
+        }
         // buf[0] is the byte before the data: `\n` when the data starts a
         // line, so a literal `\nF0` or a `^` matches on the first line.
         buf[0] = b'\n';
@@ -474,6 +499,55 @@ impl<'a> Scanner<'a> {
         }
         self.end_line = line;
         result
+    }
+
+    /// `run` over a body in memory (`ext[1..]`, with `ext[0] == b'\n'`):
+    /// cuts the regions a reader of the body would (the same windows of at
+    /// most `size` bytes from each region's start, the same end-of-input
+    /// point, the same overlap inside long lines), so the result is the
+    /// same, but each region is searched where it lies. The byte before a
+    /// region is its look-behind, as `buf[0]` is in `run`.
+    fn run_in_place(&mut self, ext: &[u8], first_line: u64) {
+        let size = self.opts.buffer_size.max(self.opts.overlap * 2 + 64);
+        self.first_line = first_line;
+        let len = ext.len();
+        self.bytes = (len - 1) as u64;
+        if len > 1 {
+            self.last_byte = Some(ext[len - 1]);
+        }
+        // `p` is where the region's data starts; `ext[p - 1]` is its
+        // look-behind byte.
+        let mut p = 1usize;
+        let mut line = first_line;
+        let mut cont = false;
+        loop {
+            // A reader fills the whole window unless the input ends first;
+            // it sees the end only on a short fill.
+            let eof = len - p < size;
+            let end = if eof { len } else { p + size };
+            let (e, whole_lines) = if eof {
+                (end, true)
+            } else {
+                match memrchr(b'\n', &ext[p..end]) {
+                    Some(q) => (p + q + 1, true),
+                    None => (end, false),
+                }
+            };
+            line = self.region(&ext[p - 1..e], 1, line, cont, !whole_lines);
+            if eof {
+                break;
+            }
+            if whole_lines {
+                p = e;
+                cont = false;
+            } else {
+                // Inside a line longer than the window: search its last
+                // `overlap` bytes again with the next window.
+                p = end - self.opts.overlap.min(end - p);
+                cont = true;
+            }
+        }
+        self.end_line = line;
     }
 
     /// Processes `hay[s..]` (`hay[..s]` is only look-behind). `line` is the
