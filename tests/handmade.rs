@@ -400,7 +400,7 @@ fn stale_folders_missing_folders_and_left_over_flavours() {
     );
     assert!(
         ps.iter()
-            .any(|p| p.contains(&some_pod) && p.contains("logs.txt")),
+            .any(|p| p.contains(some_pod.as_str()) && p.contains("logs.txt")),
         "{ps:#?}"
     );
     assert!(

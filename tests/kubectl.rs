@@ -215,7 +215,11 @@ fn check_reads_back(made: &MadeDump) {
             let pod: Pod = typed(p);
             for c in pod.spec.init_containers.iter().chain(&pod.spec.containers) {
                 containers += 1;
-                let key = (ns.name.clone(), pod.metadata.name.clone(), c.name.clone());
+                let key = (
+                    ns.name.clone(),
+                    pod.metadata.name.to_string(),
+                    c.name.to_string(),
+                );
                 let section = ix
                     .log_for(&ns.name, &pod.metadata.name, &c.name)
                     .unwrap_or_else(|| panic!("{what}: no log section for {key:?}"));

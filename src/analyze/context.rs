@@ -70,7 +70,7 @@ impl<'a> Context<'a> {
         let map = self.by_namespace.get_or_init(|| {
             let mut m: std::collections::HashMap<String, Vec<usize>> = Default::default();
             for (i, p) in self.ix.pods.iter().enumerate() {
-                m.entry(p.obj.metadata.namespace.clone())
+                m.entry(p.obj.metadata.namespace.to_string())
                     .or_default()
                     .push(i);
             }
@@ -140,7 +140,7 @@ impl<'a> Context<'a> {
         excerpt: Option<String>,
     ) -> Evidence {
         Evidence {
-            file: item.origin.file.clone(),
+            file: item.origin.file.to_string(),
             pointer: Some(format!("{}{}", item.origin.pointer, suffix)),
             line: item.origin.line,
             excerpt: excerpt.map(|e| clip(&e, 400)),
@@ -180,8 +180,8 @@ impl<'a> Context<'a> {
         for e in events {
             let ev = &e.obj;
             let key = (
-                ev.type_.clone(),
-                ev.reason.clone(),
+                ev.type_.to_string(),
+                ev.reason.to_string(),
                 mask_numbers(&ev.message),
             );
             let first = ev.first_seen().map(str::to_string);
@@ -194,7 +194,7 @@ impl<'a> Context<'a> {
                     }
                     if last > s.last_seen {
                         s.last_seen = last;
-                        s.message = ev.message.clone();
+                        s.message = ev.message.to_string();
                     }
                 }
                 None => {
@@ -202,16 +202,16 @@ impl<'a> Context<'a> {
                     groups.insert(
                         key,
                         EventSummary {
-                            type_: ev.type_.clone(),
-                            reason: ev.reason.clone(),
-                            message: ev.message.clone(),
+                            type_: ev.type_.to_string(),
+                            reason: ev.reason.to_string(),
+                            message: ev.message.to_string(),
                             count: ev.occurrences(),
                             first_seen: first,
                             last_seen: last,
                             source: if ev.source.component.is_empty() {
-                                ev.reporting_component.clone()
+                                ev.reporting_component.to_string()
                             } else {
-                                ev.source.component.clone()
+                                ev.source.component.to_string()
                             },
                             evidence: self.evidence(e, "", None),
                         },

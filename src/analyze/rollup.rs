@@ -142,7 +142,7 @@ pub fn incidents(cx: &Context<'_>, findings: &[Finding]) -> Vec<Incident> {
             g.nodes.insert(n.clone());
         }
         if f.subject.kind == "Node" {
-            g.nodes.insert(f.subject.name.clone());
+            g.nodes.insert(f.subject.name.to_string());
         }
     };
 
@@ -339,7 +339,7 @@ fn workload_pod_nodes(cx: &Context<'_>, w: &ObjectRef) -> BTreeSet<String> {
             .iter()
             .any(|c| c.type_ == "Ready" && c.status == "True");
         if !ready && !p.obj.spec.node_name.is_empty() {
-            nodes.insert(p.obj.spec.node_name.clone());
+            nodes.insert(p.obj.spec.node_name.to_string());
         }
     }
     nodes

@@ -427,7 +427,7 @@ impl Items {
             v.iter()
                 .map(|l| &f(&l.obj).namespace)
                 .find(|n| !n.is_empty())
-                .cloned()
+                .map(|n| n.to_string())
         }
         match self {
             Items::Nodes(_) => None,
@@ -537,8 +537,8 @@ fn type_items<T: serde::de::DeserializeOwned>(
         match lists::typed::<T>(item, raw.legacy) {
             Ok(obj) => out.push(Located {
                 origin: Origin {
-                    file: file.to_string(),
-                    pointer,
+                    file: file.into(),
+                    pointer: pointer.into(),
                     line,
                 },
                 obj,
@@ -624,9 +624,9 @@ impl Acc {
                             format!("no {ns_name}/{name}/logs.txt")
                         };
                         problems.push(Problem {
-                            file: pod.origin.file.clone(),
+                            file: pod.origin.file.to_string(),
                             line: pod.origin.line,
-                            pointer: Some(pod.origin.pointer.clone()),
+                            pointer: Some(pod.origin.pointer.to_string()),
                             message: format!(
                                 "pod {ns_name}/{name} has {what}: the dump was cut short (an error, Ctrl-C or too many open files) before its logs"
                             ),

@@ -220,7 +220,7 @@ pub fn show_env(view: &mut ReportView, ix: &DumpIndex) {
             .containers
             .iter()
             .chain(&pod.obj.spec.init_containers)
-            .find(|x| &x.name == c)
+            .find(|x| x.name == c)
         else {
             continue;
         };
@@ -230,9 +230,9 @@ pub fn show_env(view: &mut ReportView, ix: &DumpIndex) {
             .map(|e| {
                 let v = match &e.value_from {
                     Some(from) => format!("(from {})", from.as_str()),
-                    None => e.value.clone(),
+                    None => e.value.to_string(),
                 };
-                (e.name.clone(), serde_json::Value::String(v))
+                (e.name.to_string(), serde_json::Value::String(v))
             })
             .collect();
         if !env.is_empty() {

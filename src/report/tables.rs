@@ -170,7 +170,7 @@ pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {
                 .map(|p| format!("{}/{}", p.metadata.namespace, p.metadata.name))
                 .collect();
             NodeRow {
-                ready,
+                ready: ready.to_string(),
                 bad_conditions,
                 unschedulable: node.spec.unschedulable == Some(true),
                 taints: node
@@ -185,7 +185,7 @@ pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {
                         }
                     })
                     .collect(),
-                kubelet: node.status.node_info.kubelet_version.clone(),
+                kubelet: node.status.node_info.kubelet_version.to_string(),
                 cpu_allocatable: cpu_alloc.map(quantity::format_cpu).unwrap_or_default(),
                 cpu_requested: quantity::format_cpu(cpu_req),
                 cpu_percent: pct(cpu_req, cpu_alloc),
@@ -198,7 +198,7 @@ pub fn nodes(ix: &DumpIndex, findings: &[Finding]) -> Vec<NodeRow> {
                     f.subject.kind == "Node" && f.subject.name == name
                 })
                 .map(|f| f.severity),
-                name,
+                name: name.to_string(),
             }
         })
         .collect()
@@ -224,14 +224,14 @@ pub fn workloads(ix: &DumpIndex, findings: &[Finding]) -> Vec<WorkloadRow> {
         };
         rows.insert(
             (
-                m.namespace.clone(),
+                m.namespace.to_string(),
                 w.kind.as_str().to_string(),
-                m.name.clone(),
+                m.name.to_string(),
             ),
             WorkloadRow {
                 kind: w.kind.as_str().into(),
-                namespace: m.namespace.clone(),
-                name: m.name.clone(),
+                namespace: m.namespace.to_string(),
+                name: m.name.to_string(),
                 desired,
                 ready,
                 pods: 0,
@@ -246,13 +246,13 @@ pub fn workloads(ix: &DumpIndex, findings: &[Finding]) -> Vec<WorkloadRow> {
     for (i, p) in ix.pods.iter().enumerate() {
         let Some(top) = ix.top_owner(i) else { continue };
         let key = (
-            p.obj.metadata.namespace.clone(),
+            p.obj.metadata.namespace.to_string(),
             top.kind.clone(),
             top.name.clone(),
         );
         let row = rows.entry(key).or_insert_with(|| WorkloadRow {
             kind: top.kind.clone(),
-            namespace: p.obj.metadata.namespace.clone(),
+            namespace: p.obj.metadata.namespace.to_string(),
             name: top.name.clone(),
             desired: None,
             ready: None,
@@ -307,14 +307,14 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
         let lane = if o.kind == "Node" {
             format!("node/{}", o.name)
         } else {
-            o.namespace.clone()
+            o.namespace.to_string()
         };
         entries.push(TimelineEntry {
             time: norm(t),
             kind: "event",
             lane,
             object: format!("{} {}", o.kind, o.name),
-            reason: ev.reason.clone(),
+            reason: ev.reason.to_string(),
             message: crate::analyze::context::clip(&ev.message, 300),
             count: ev.occurrences(),
         });
@@ -338,12 +338,12 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
                     entries.push(TimelineEntry {
                         time: norm(at),
                         kind: "termination",
-                        lane: pod.metadata.namespace.clone(),
+                        lane: pod.metadata.namespace.to_string(),
                         object: format!("Pod {} / {}", pod.metadata.name, s.name),
                         reason: if t.reason.is_empty() {
                             "Terminated".into()
                         } else {
-                            t.reason.clone()
+                            t.reason.to_string()
                         },
                         message: format!("exit code {}", t.exit_code),
                         count: 1,
@@ -367,7 +367,7 @@ pub fn timeline(ix: &DumpIndex) -> Timeline {
                 lane: format!("node/{}", n.obj.metadata.name),
                 object: format!("Node {}", n.obj.metadata.name),
                 reason: format!("{}={}", c.type_, c.status),
-                message: c.message.clone(),
+                message: c.message.to_string(),
                 count: 1,
             });
         }

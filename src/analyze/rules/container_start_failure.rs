@@ -87,22 +87,26 @@ impl Rule for ContainerStartFailure {
                     match (waiting, cur_term, last_term, hook_events.last()) {
                         (Some(w), ..) if WAITING.contains(&wreason) => {
                             let msg = if w.message.is_empty() {
-                                last_term.map(|t| t.message.clone()).unwrap_or_default()
+                                last_term.map(|t| t.message.to_string()).unwrap_or_default()
                             } else {
-                                w.message.clone()
+                                w.message.to_string()
                             };
-                            ("state/waiting", w.reason.clone(), msg)
+                            ("state/waiting", w.reason.to_string(), msg)
                         }
-                        (_, Some(t), ..) => {
-                            ("state/terminated", t.reason.clone(), t.message.clone())
-                        }
-                        (Some(_), _, Some(t), _) if wreason == "CrashLoopBackOff" => {
-                            ("lastState/terminated", t.reason.clone(), t.message.clone())
-                        }
+                        (_, Some(t), ..) => (
+                            "state/terminated",
+                            t.reason.to_string(),
+                            t.message.to_string(),
+                        ),
+                        (Some(_), _, Some(t), _) if wreason == "CrashLoopBackOff" => (
+                            "lastState/terminated",
+                            t.reason.to_string(),
+                            t.message.to_string(),
+                        ),
                         (Some(_), _, _, Some(e)) if wreason == "CrashLoopBackOff" => (
                             "state/waiting",
                             "PostStartHookError".to_string(),
-                            e.obj.message.clone(),
+                            e.obj.message.to_string(),
                         ),
                         _ => continue,
                     };
@@ -126,7 +130,12 @@ impl Rule for ContainerStartFailure {
                 let c = &pod.spec.containers[ci];
                 let cause = classify(&reason, &message);
                 let ns = &pod.metadata.namespace;
-                let command: Vec<String> = c.command.iter().chain(&c.args).cloned().collect();
+                let command: Vec<String> = c
+                    .command
+                    .iter()
+                    .chain(&c.args)
+                    .map(|a| a.to_string())
+                    .collect();
                 let exec_target = RE_EXEC.captures(&message).map(|m| m[1].to_string());
                 let exit = last_term.or(cur_term).map(|t| t.exit_code);
 

@@ -304,9 +304,9 @@ impl State {
 
 fn state_of(st: &ContainerStatus) -> State {
     if let Some(r) = &st.state.running {
-        State::Running(r.started_at.clone())
+        State::Running(r.started_at.as_ref().map(|t| t.to_string()))
     } else if let Some(w) = &st.state.waiting {
-        State::Waiting(w.reason.clone())
+        State::Waiting(w.reason.to_string())
     } else if let Some(t) = &st.state.terminated {
         State::Terminated(t.exit_code)
     } else {

@@ -100,7 +100,7 @@ impl ImagePullFailure {
         // the back-off notice, then the kubelet's Failed events, newest first.
         let mut messages: Vec<String> = Vec::new();
         if !w.message.is_empty() && !w.message.starts_with("Back-off pulling image") {
-            messages.push(w.message.clone());
+            messages.push(w.message.to_string());
         }
         let pull_events: Vec<&Located<Event>> = events
             .iter()
@@ -120,8 +120,8 @@ impl ImagePullFailure {
             .copied()
             .collect();
         for e in &pull_events {
-            if !messages.contains(&e.obj.message) {
-                messages.push(e.obj.message.clone());
+            if !messages.iter().any(|m| *m == e.obj.message) {
+                messages.push(e.obj.message.to_string());
             }
         }
         let failed_pulls: i64 = pull_events.iter().map(|e| e.obj.occurrences()).sum();

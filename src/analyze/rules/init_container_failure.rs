@@ -166,7 +166,13 @@ impl InitContainerFailure {
             .map(|c| c.name.as_str())
             .collect();
         let command: Vec<String> = spec
-            .map(|c| c.command.iter().chain(&c.args).cloned().collect())
+            .map(|c| {
+                c.command
+                    .iter()
+                    .chain(&c.args)
+                    .map(|a| a.to_string())
+                    .collect()
+            })
             .unwrap_or_default();
 
         let what = match (hung_for, waiting_reason, term) {

@@ -75,7 +75,7 @@ impl Rule for NodeCordoned {
                     .collect::<Vec<_>>(),
             );
             let since: Option<String> = taint
-                .and_then(|(_, t)| t.time_added.clone())
+                .and_then(|(_, t)| t.time_added.as_ref().map(|s| s.to_string()))
                 .or_else(|| events.iter().filter_map(|e| e.last_seen.clone()).max());
             let age = cx.age(since.as_deref());
             let forgotten = age.is_some_and(|a| a > FORGOTTEN_SECONDS);

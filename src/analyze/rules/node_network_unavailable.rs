@@ -56,7 +56,7 @@ impl Rule for NodeNetworkUnavailable {
             ));
             let mut explanation = format!(
                 "The pod network of {name} is not set up: {}{}. Pods on it cannot reach pods on other nodes, Services, or DNS, so they fail their probes or their requests.",
-                if c.reason.is_empty() { "no reason given".to_string() } else { c.reason.clone() },
+                if c.reason.is_empty() { "no reason given".to_string() } else { c.reason.to_string() },
                 if c.message.is_empty() { String::new() } else { format!(", \"{}\"", clip(&c.message, 300)) }
             );
             if !node.spec.pod_cidr.is_empty() {

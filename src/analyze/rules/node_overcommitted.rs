@@ -140,12 +140,12 @@ impl Rule for NodeOvercommitted {
                 node.status
                     .allocatable
                     .get("cpu")
-                    .map(String::as_str)
+                    .map(|s| s.as_str())
                     .unwrap_or("-"),
                 node.status
                     .allocatable
                     .get("memory")
-                    .map(String::as_str)
+                    .map(|s| s.as_str())
                     .unwrap_or("-")
             );
             out.push(

@@ -153,7 +153,7 @@ fn apiserver_version(cx: &Context<'_>) -> Option<((u32, u32), String)> {
         .map(|p| &p.obj)
         .filter(|p| p.metadata.namespace == "kube-system")
         .filter(|p| {
-            p.metadata.labels.get("component").map(String::as_str) == Some("kube-apiserver")
+            p.metadata.labels.get("component").map(|s| s.as_str()) == Some("kube-apiserver")
                 || p.metadata.name.starts_with("kube-apiserver-")
         })
         .flat_map(|p| p.spec.containers.iter())

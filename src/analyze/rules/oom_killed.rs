@@ -344,7 +344,7 @@ fn node_oom_events<'a>(cx: &Context<'a>, node: &str) -> Vec<&'a Located<Event>> 
     // set to the node's *name*, not its uid, so a lookup by the node's
     // real uid would drop them.
     let meta = ObjectMeta {
-        name: node.to_string(),
+        name: node.into(),
         ..Default::default()
     };
     cx.events_of("Node", &meta)

@@ -72,20 +72,20 @@ impl Rule for PodEvicted {
             // in the event.
             let text = if msg.is_empty() {
                 evicted_event
-                    .map(|e| e.obj.message.clone())
+                    .map(|e| e.obj.message.to_string())
                     .unwrap_or_default()
             } else if let Some(e) = evicted_event.filter(|e| {
                 e.obj.message.len() > msg.len()
                     && e.obj.message.starts_with(msg.trim_end_matches('.'))
             }) {
-                e.obj.message.clone()
+                e.obj.message.to_string()
             } else {
                 msg.to_string()
             };
             let eviction = parse(&text);
             let disruption = condition(&pod.status.conditions, "DisruptionTarget");
             let when = disruption
-                .and_then(|(_, c)| c.last_transition_time.clone())
+                .and_then(|(_, c)| c.last_transition_time.as_ref().map(|s| s.to_string()))
                 .or_else(|| {
                     pod.status
                         .container_statuses
@@ -94,7 +94,7 @@ impl Rule for PodEvicted {
                             s.state
                                 .terminated
                                 .as_ref()
-                                .and_then(|t| t.finished_at.clone())
+                                .and_then(|t| t.finished_at.as_ref().map(|s| s.to_string()))
                         })
                         .max()
                 })
@@ -113,7 +113,7 @@ impl Rule for PodEvicted {
                         .conditions
                         .iter()
                         .filter(|c| c.type_.ends_with("Pressure") && c.status == "True")
-                        .map(|c| c.type_.clone())
+                        .map(|c| c.type_.to_string())
                         .collect()
                 })
                 .unwrap_or_default();

@@ -139,7 +139,7 @@ impl Rule for PodFailed {
             }
             let first = failed.first().copied();
             let reason = if !pod.status.reason.is_empty() {
-                pod.status.reason.clone()
+                pod.status.reason.to_string()
             } else if let Some((_, _, st)) = first {
                 let t = st.state.terminated.as_ref().unwrap();
                 format!("container {} exited with code {}", st.name, t.exit_code)
@@ -383,7 +383,7 @@ fn later_cronjob_success(cx: &Context<'_>, pi: usize, pod: &Pod) -> Option<Strin
             || {
                 controller(&p.metadata.owner_references)
                     .map(|o| format!("Job {}", o.name))
-                    .unwrap_or_else(|| p.metadata.name.clone())
+                    .unwrap_or_else(|| p.metadata.name.to_string())
             },
         )
     })

@@ -194,7 +194,7 @@ impl PodUnschedulable {
                 .and_then(|q| parse_quantity(q))
                 .unwrap_or(0.0);
             let taken = used
-                .get(&node.obj.metadata.name)
+                .get(node.obj.metadata.name.as_str())
                 .and_then(|m| m.get(res))
                 .copied()
                 .unwrap_or(0.0);
@@ -211,10 +211,10 @@ impl PodUnschedulable {
                                 .nodes
                                 .iter()
                                 .filter(|n| {
-                                    !excluded.contains_key(&n.obj.metadata.name)
+                                    !excluded.contains_key(n.obj.metadata.name.as_str())
                                         && free_of(n, res).1 < want
                                 })
-                                .map(|n| n.obj.metadata.name.clone())
+                                .map(|n| n.obj.metadata.name.to_string())
                                 .collect()
                         }
                         None => nodes_for(cx, &r.reason),
@@ -260,7 +260,7 @@ impl PodUnschedulable {
             let want = requests.get(res).copied().unwrap_or(0.0);
             let mut rows = Vec::new();
             for n in &cx.ix.nodes {
-                let node = &n.obj.metadata.name;
+                let node = n.obj.metadata.name.as_str();
                 let (alloc, free) = free_of(n, res);
                 let taken = alloc - free;
                 rows.push(format!(
@@ -445,7 +445,7 @@ fn nodes_for(cx: &Context<'_>, reason: &str) -> Vec<String> {
                     .iter()
                     .any(|t| keys.contains(&t.key.as_str()))
             })
-            .map(|n| n.obj.metadata.name.clone())
+            .map(|n| n.obj.metadata.name.to_string())
             .collect();
     }
     if reason.contains("were unschedulable") {
@@ -454,7 +454,7 @@ fn nodes_for(cx: &Context<'_>, reason: &str) -> Vec<String> {
             .nodes
             .iter()
             .filter(|n| n.obj.spec.unschedulable == Some(true))
-            .map(|n| n.obj.metadata.name.clone())
+            .map(|n| n.obj.metadata.name.to_string())
             .collect();
     }
     Vec::new()
@@ -467,7 +467,7 @@ fn container_requests(c: &crate::model::Container) -> BTreeMap<String, f64> {
     for (k, v) in c.resources.limits.iter().chain(&c.resources.requests) {
         if let Some(q) = parse_quantity(v) {
             // Requests come last in the chain, so they win over limits.
-            out.insert(k.clone(), q);
+            out.insert(k.to_string(), q);
         }
     }
     out
@@ -515,7 +515,7 @@ fn node_requests(cx: &Context<'_>) -> BTreeMap<String, BTreeMap<String, f64>> {
         {
             continue;
         }
-        let node = out.entry(pod.spec.node_name.clone()).or_default();
+        let node = out.entry(pod.spec.node_name.to_string()).or_default();
         for (k, v) in pod_requests(pod) {
             *node.entry(k).or_default() += v;
         }

@@ -220,7 +220,7 @@ fn node_ready(cx: &Context<'_>, node: &str) -> bool {
 fn port(v: Option<&Value>, c: &Container) -> (String, Option<String>) {
     match v {
         Some(Value::Number(n)) => (n.to_string(), None),
-        Some(Value::String(s)) => match c.ports.iter().find(|p| &p.name == s) {
+        Some(Value::String(s)) => match c.ports.iter().find(|p| p.name == s) {
             Some(p) => (p.container_port.to_string(), Some(format!("port {s}"))),
             None => (
                 s.clone(),

@@ -123,7 +123,7 @@ impl ReplicaCreateFailure {
             .max_by(|a, b| a.last_seen.cmp(&b.last_seen));
         let message = newest
             .map(|s| s.message.clone())
-            .or_else(|| replica_failure.map(|(_, c)| c.message.clone()))
+            .or_else(|| replica_failure.map(|(_, c)| c.message.to_string()))
             .unwrap_or_default();
         let refusal = classify(&message, ns);
 

@@ -61,7 +61,7 @@ impl RolloutStuck {
         let new_name = NEW_RS
             .captures(&cond.message)
             .map(|c| c[1].to_string())
-            .or_else(|| newest_replicaset(&rss).map(|r| r.item.obj.metadata.name.clone()));
+            .or_else(|| newest_replicaset(&rss).map(|r| r.item.obj.metadata.name.to_string()));
         let new_rs = new_name
             .as_deref()
             .and_then(|n| rss.iter().copied().find(|r| r.item.obj.metadata.name == n));

@@ -8,8 +8,7 @@
 use super::workload_unavailable::Counts;
 use crate::analyze::context::Context;
 use crate::analyze::{Finding, Rule, RuleDoc, Severity};
-use crate::model::{ObjectRef, Service};
-use std::collections::BTreeMap;
+use crate::model::{Map, ObjectRef, Service, Text};
 
 pub struct ServiceNoEndpoints;
 
@@ -141,10 +140,7 @@ pub(crate) fn applies(cx: &Context<'_>, svc: &Service) -> bool {
 }
 
 /// Do these labels carry every key=value of the selector?
-pub(crate) fn selects(
-    selector: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-) -> bool {
+pub(crate) fn selects(selector: &Map, labels: &Map) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
@@ -158,7 +154,7 @@ pub(crate) fn selected_pods(cx: &Context<'_>, svc: &Service) -> Vec<usize> {
 }
 
 /// `app=web, tier=front`.
-pub(crate) fn show_selector(sel: &BTreeMap<String, String>) -> String {
+pub(crate) fn show_selector(sel: &Map) -> String {
     sel.iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
@@ -184,7 +180,7 @@ pub(crate) fn name_list(names: &[String], max: usize) -> String {
 /// Labels that exist and nearly match the selector.
 struct Closest {
     /// The selector as it would match those pods.
-    selector: BTreeMap<String, String>,
+    selector: Map,
     labels: String,
     pods: Vec<String>,
 }
@@ -196,16 +192,16 @@ struct Closest {
 fn closest_match(cx: &Context<'_>, svc: &Service) -> Option<Closest> {
     let sel = &svc.spec.selector;
     // (cost, candidate selector) -> pods
-    let mut best: Option<(usize, BTreeMap<String, String>, Vec<String>)> = None;
+    let mut best: Option<(usize, Map, Vec<String>)> = None;
     for &i in cx.pods_in(&svc.metadata.namespace) {
         let m = &cx.ix.pods[i].obj.metadata;
         let Some((cost, candidate)) = near_miss(sel, &m.labels) else {
             continue;
         };
         match &mut best {
-            Some((c, s, pods)) if *c == cost && *s == candidate => pods.push(m.name.clone()),
+            Some((c, s, pods)) if *c == cost && *s == candidate => pods.push(m.name.to_string()),
             Some((c, _, _)) if *c <= cost => {}
-            _ => best = Some((cost, candidate, vec![m.name.clone()])),
+            _ => best = Some((cost, candidate, vec![m.name.to_string()])),
         }
     }
     let (_, selector, pods) = best?;
@@ -218,19 +214,16 @@ fn closest_match(cx: &Context<'_>, svc: &Service) -> Option<Closest> {
 
 /// The cost of turning `sel` into a selector of these labels, and that
 /// selector, when exactly one pair differs and the difference is small.
-fn near_miss(
-    sel: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-) -> Option<(usize, BTreeMap<String, String>)> {
-    let mismatched: Vec<(&String, &String)> = sel
+fn near_miss(sel: &Map, labels: &Map) -> Option<(usize, Map)> {
+    let mismatched: Vec<(&Text, &Text)> = sel
         .iter()
-        .filter(|(k, v)| labels.get(*k) != Some(*v))
+        .filter(|(k, v)| labels.get(k) != Some(*v))
         .collect();
     let [(k, v)] = mismatched.as_slice() else {
         return None;
     };
     let mut candidate = sel.clone();
-    if let Some(other) = labels.get(*k) {
+    if let Some(other) = labels.get(k) {
         let d = levenshtein(v, other);
         let close = d <= 2.max(v.chars().count() / 3)
             || other.starts_with(v.as_str())
@@ -244,9 +237,9 @@ fn near_miss(
     // The same value under a similar key (`app` vs `app.kubernetes.io/name`).
     let (k2, _) = labels
         .iter()
-        .filter(|(k2, v2)| *v2 == *v && !sel.contains_key(*k2))
+        .filter(|(k2, v2)| *v2 == *v && !sel.contains_key(k2))
         .min_by_key(|(k2, _)| levenshtein(k, k2))?;
-    candidate.remove(*k);
+    candidate.remove(k);
     candidate.insert(k2.clone(), (*v).clone());
     Some((levenshtein(k, k2) + 1, candidate))
 }
@@ -300,8 +293,8 @@ pub(crate) mod tests {
     use super::{levenshtein, near_miss};
     use crate::analyze::testing::{node, pod, TinyDump};
     use crate::analyze::{analyze, Severity};
+    use crate::model::Map;
     use serde_json::{json, Value};
-    use std::collections::BTreeMap;
 
     pub(crate) fn service(ns: &str, name: &str, selector: Value, ports: Value) -> Value {
         json!({
@@ -405,7 +398,7 @@ pub(crate) mod tests {
             pairs
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<BTreeMap<_, _>>()
+                .collect::<Map>()
         };
         assert_eq!(levenshtein("catalogue", "catalog"), 2);
         assert!(near_miss(&m(&[("app", "catalogue")]), &m(&[("app", "catalog")])).is_some());

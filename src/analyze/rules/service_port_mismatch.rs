@@ -70,7 +70,7 @@ impl Rule for ServicePortMismatch {
             } else {
                 name_list(&have, 6)
             };
-            let pod_names: Vec<String> = pods.iter().map(|p| p.metadata.name.clone()).collect();
+            let pod_names: Vec<String> = pods.iter().map(|p| p.metadata.name.to_string()).collect();
             let (_, first_port, first_problem) = &bad[0];
             let mut summary = format!(
                 "Service {ns}/{} port {} targets {}, which {}",

@@ -100,7 +100,7 @@ impl Rule for WarningEvents {
                     let pi = cx.ix.pod_index(ns, &subject.name);
                     (
                         pi.and_then(|i| cx.workload_of(i)),
-                        pi.map(|i| cx.ix.pods[i].obj.spec.node_name.clone())
+                        pi.map(|i| cx.ix.pods[i].obj.spec.node_name.to_string())
                             .unwrap_or_default(),
                     )
                 }
