@@ -296,6 +296,15 @@ mod tests {
         .unwrap();
         let cat = rules.catalog().unwrap();
         assert!(!cat.all_literal);
+        assert!(matches!(cat.prefilter, Some(catalog::Prefilter::Regex(_))));
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("ssse3") {
+            // Literals only: the packed (Teddy) searcher.
+            assert!(matches!(
+                Catalog::builtin().prefilter,
+                Some(catalog::Prefilter::Literals(_))
+            ));
+        }
         let mut log = mixed_log();
         log.extend(b"\nGET /api took 15234ms\nGET /api took 12ms\r\nPOST took 99999ms");
         let want = naive(&log, 1, &cat);

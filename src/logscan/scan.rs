@@ -708,11 +708,7 @@ impl<'a> Scanner<'a> {
         if from > hay.len() {
             return None;
         }
-        self.cat
-            .prefilter
-            .as_ref()?
-            .find_at(hay, from)
-            .map(|m| m.start())
+        self.cat.prefilter.as_ref()?.find_at(hay, from)
     }
 
     fn hit(&mut self, i: usize, h: Hit, hay: &[u8]) {
