@@ -738,57 +738,99 @@ pub fn normalize_entry_name(raw: &str) -> Option<String> {
 }
 
 fn walk_dir(root: &Path, problems: &mut Vec<Problem>) -> Vec<Listed> {
-    let mut out = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), String::new())];
-    while let Some((dir, rel)) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) => {
-                problems.push(Problem::file(&rel, format!("cannot list folder: {e}")));
-                continue;
-            }
-        };
-        let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let child_rel = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
-            if is_noise(&child_rel) {
-                continue;
-            }
-            let Ok(ft) = e.file_type() else { continue };
-            if ft.is_dir() {
-                stack.push((e.path(), child_rel));
-            } else if ft.is_file() {
-                let meta = e.metadata().ok();
-                use std::os::unix::fs::MetadataExt;
-                out.push(Listed {
-                    rel: child_rel,
-                    size: meta.as_ref().map(|m| m.len()).unwrap_or(0),
-                    mtime: meta.as_ref().map(|m| m.mtime()),
-                    mode: meta.as_ref().map(|m| m.mode() & 0o7777),
-                    key: FileKey::Path(e.path()),
-                });
-            } else if ft.is_symlink() {
-                problems.push(Problem::file(
-                    &child_rel,
-                    "symbolic link not followed (a dump holds none)".to_string(),
-                ));
-            } else {
-                // A FIFO would block the read forever, a device could be
-                // anything: kubectl writes neither, so they are not opened.
-                problems.push(Problem::file(
-                    &child_rel,
-                    "not a regular file (a FIFO, socket or device); not read".to_string(),
-                ));
-            }
+    let (files, found) = walk_folder(root.to_path_buf(), String::new(), 0);
+    problems.extend(found);
+    files
+}
+
+type Walked = (Vec<Listed>, Vec<Problem>);
+
+/// Lists a folder tree. The first levels (the dump, its namespaces: a
+/// folder per pod below them) are listed in parallel with rayon: listing
+/// pod folders one by one (a `getdents` and a `statx` per entry) was ~4% of
+/// a report's time with the other core idle. Deeper levels are walked with
+/// a stack, not recursion, so a hostile tree cannot exhaust the stack. The
+/// order of the result is fixed (a folder's own entries by name, then its
+/// subfolders, the last name first, each with everything below it), so
+/// problems come out the same on every run.
+fn walk_folder(dir: PathBuf, rel: String, depth: usize) -> Walked {
+    use rayon::prelude::*;
+    const PARALLEL_LEVELS: usize = 2;
+    let mut out: Walked = (Vec::new(), Vec::new());
+    let subdirs = list_folder(&dir, &rel, &mut out);
+    let below: Vec<Walked> = if depth < PARALLEL_LEVELS {
+        subdirs
+            .into_par_iter()
+            .rev()
+            .map(|(path, rel)| walk_folder(path, rel, depth + 1))
+            .collect()
+    } else {
+        let mut walked: Walked = (Vec::new(), Vec::new());
+        let mut stack = subdirs;
+        while let Some((dir, rel)) = stack.pop() {
+            stack.extend(list_folder(&dir, &rel, &mut walked));
         }
+        vec![walked]
+    };
+    for (f, p) in below {
+        out.0.extend(f);
+        out.1.extend(p);
     }
     out
+}
+
+/// Lists one folder's entries by name into `out` (files, and problems for
+/// what is not read); returns its subfolders.
+fn list_folder(dir: &Path, rel: &str, out: &mut Walked) -> Vec<(PathBuf, String)> {
+    let (files, problems) = out;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(Problem::file(rel, format!("cannot list folder: {e}")));
+            return Vec::new();
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    let mut subdirs = Vec::new();
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let child_rel = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if is_noise(&child_rel) {
+            continue;
+        }
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            subdirs.push((e.path(), child_rel));
+        } else if ft.is_file() {
+            let meta = e.metadata().ok();
+            use std::os::unix::fs::MetadataExt;
+            files.push(Listed {
+                rel: child_rel,
+                size: meta.as_ref().map(|m| m.len()).unwrap_or(0),
+                mtime: meta.as_ref().map(|m| m.mtime()),
+                mode: meta.as_ref().map(|m| m.mode() & 0o7777),
+                key: FileKey::Path(e.path()),
+            });
+        } else if ft.is_symlink() {
+            problems.push(Problem::file(
+                &child_rel,
+                "symbolic link not followed (a dump holds none)".to_string(),
+            ));
+        } else {
+            // A FIFO would block the read forever, a device could be
+            // anything: kubectl writes neither, so they are not opened.
+            problems.push(Problem::file(
+                &child_rel,
+                "not a regular file (a FIFO, socket or device); not read".to_string(),
+            ));
+        }
+    }
+    subdirs
 }
 
 enum TreeOrSingle {
