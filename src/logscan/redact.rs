@@ -13,7 +13,7 @@
 //! guessed offline) is in the placeholder. A `Redactor` is `Sync`: share
 //! one per report; it counts the distinct values and the replacements.
 
-use regex::{Captures, Regex, RegexSet};
+use regex::{Captures, Regex};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{LazyLock, Mutex};
@@ -117,9 +117,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     ]
 });
 
-static ANY: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(RULES.iter().map(|r| r.re.as_str())).expect("redaction set compiles")
-});
+/// Whether any rule matches. Each regex alone, not a `RegexSet` of all:
+/// alone, each starts with a literal search (`eyJ`, `AKIA`, `sig=`…) and
+/// runs at memory speed; the set cannot use those, and ran at ~60 MB/s,
+/// which made redaction a fifth of a report's serial time.
+fn any_rule_matches(text: &str) -> bool {
+    RULES.iter().any(|r| r.re.is_match(text))
+}
 
 #[derive(Debug, Default)]
 struct State {
@@ -192,9 +196,15 @@ impl Redactor {
         self.state().replacements
     }
 
+    /// Whether [`Redactor::redact`] could change the text: it holds
+    /// something secret-looking (a cheap check, safe to run in parallel).
+    pub fn may_redact(&self, text: &str) -> bool {
+        self.enabled && any_rule_matches(text)
+    }
+
     /// The text with every secret replaced (borrowed when there is none).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.enabled || !ANY.is_match(text) {
+        if !self.enabled || !any_rule_matches(text) {
             return Cow::Borrowed(text);
         }
         let mut cur: Cow<'a, str> = Cow::Borrowed(text);
