@@ -5,8 +5,8 @@
 #   jq over the JSON                  (unhealthy pods, Warning events, bad node conditions)
 #   cat of every file                 (the cost of reading the bytes)
 #   coroner inspect                   (ingest, index and SHA-256 of every file)
-# Prints wall time and peak memory of each (median of RUNS runs) and the ratios
-# the issues set targets for.
+# Prints wall time and peak memory of each (median of RUNS interleaved rounds)
+# and the ratios the issues set targets for.
 #
 # Usage: benches/compare.sh [medium|large|small] [RUNS]
 # Needs: rg (cargo install ripgrep), jq, GNU time (/usr/bin/time).
@@ -49,31 +49,43 @@ find "$dump" -type f > "$work/all"
 # Warm the page cache.
 xargs cat < "$work/all" > /dev/null
 
-measure() { # name, command...
-  local name=$1; shift
-  local ts=() ms=()
-  for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/t" "$@" > /dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-    read -r t m < "$work/t"; ts+=("$t"); ms+=("$m")
-  done
-  local t m
-  t=$(printf '%s\n' "${ts[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  m=$(printf '%s\n' "${ms[@]}" | sort -n | tail -1)
-  printf '%-22s %8.3f s %8d MB\n' "$name" "$t" "$((m / 1024))"
-  echo "$t" > "$work/$name.t"
+# This machine's speed drifts by up to 20% from one minute to the next, so
+# the tools are interleaved: each round runs every command once, and a
+# ratio is the median of its per-round ratios (both sides measured within
+# seconds of each other), not a ratio of medians taken minutes apart.
+names=(cat rg jq inspect report)
+run_one() { # name -> prints "wall maxrss_kb"
+  case $1 in
+    cat) set -- sh -c "xargs cat < '$work/all'" ;;
+    rg) set -- sh -c "xargs rg -c -f '$work/patterns' < '$work/logs'" ;;
+    jq) set -- sh -c "xargs jq -c -f '$work/unhealthy.jq' < '$work/json'" ;;
+    inspect) set -- target/release/coroner inspect "$dump" ;;
+    report) set -- target/release/coroner report "$dump" -o "$work/report.html" ;;
+  esac
+  /usr/bin/time -f "%e %M" -o "$work/t" "$@" > /dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  cat "$work/t"
 }
-echo "dump: $dump ($(du -sh "$dump" | cut -f1)), $(wc -l < "$work/logs") log files, $(nproc) cores, median of $runs runs"
-measure cat       sh -c "xargs cat < '$work/all'"
-measure rg        sh -c "xargs rg -c -f '$work/patterns' < '$work/logs'"
-measure jq        sh -c "xargs jq -c -f '$work/unhealthy.jq' < '$work/json'"
-measure inspect   target/release/coroner inspect "$dump"
-measure report    target/release/coroner report "$dump" -o "$work/report.html"
+echo "dump: $dump ($(du -sh "$dump" | cut -f1)), $(wc -l < "$work/logs") log files, $(nproc) cores, $runs interleaved rounds"
+for _ in $(seq "$runs"); do
+  for n in "${names[@]}"; do
+    read -r t m < <(run_one "$n")
+    echo "$t" >> "$work/$n.ts"; echo "$m" >> "$work/$n.ms"
+  done
+done
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+for n in "${names[@]}"; do
+  printf '%-22s %8.3f s %8d MB\n' "$n" "$(median < "$work/$n.ts")" "$(( $(sort -n "$work/$n.ms" | tail -1) / 1024 ))"
+done
 scan=$(target/release/examples/logscan "$dump" "$runs")
 printf '%-22s %8.3f s   (log scan alone, inside coroner, median)\n' "logscan" "$scan"
-echo "$scan" > "$work/logscan.t"
-ratio() { awk -v a="$(cat "$work/$1.t")" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-rgjq=$(awk -v a="$(cat "$work/rg.t")" -v b="$(cat "$work/jq.t")" 'BEGIN { print a + b }')
-echo "report / (rg + jq) = $(ratio report "$rgjq")   (target <= 0.6)"
-echo "logscan / rg       = $(ratio logscan "$(cat "$work/rg.t")")   (target <= 1.2)"
-echo "report / cat       = $(ratio report "$(cat "$work/cat.t")")"
-echo "inspect / cat      = $(ratio inspect "$(cat "$work/cat.t")")"
+# Per-round ratios; their median.
+ratio() { # numerator file, denominator files... (summed)
+  local num=$1; shift
+  local files=("$work/$num.ts") d
+  for d in "$@"; do files+=("$work/$d.ts"); done
+  paste "${files[@]}" | awk '{d = 0; for (i = 2; i <= NF; i++) d += $i; print $1 / d}' | median
+}
+printf 'report / (rg + jq) = %.2f   (target <= 0.6; median of per-round ratios)\n' "$(ratio report rg jq)"
+printf 'logscan / rg       = %.2f   (target <= 1.2)\n' "$(awk -v a="$scan" -v b="$(median < "$work/rg.ts")" 'BEGIN { print a / b }')"
+printf 'report / cat       = %.2f\n' "$(ratio report cat)"
+printf 'inspect / cat      = %.2f\n' "$(ratio inspect cat)"
