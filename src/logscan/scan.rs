@@ -233,21 +233,20 @@ pub fn scan_reader(
 }
 
 /// Scans a log body that is already in memory, in place: `ext[0]` is the
-/// byte before the body, which must be `\n` (the end of the START marker's
-/// line), and `ext[1..]` is the body. Finds exactly what [`scan_reader`]
-/// finds on the same body, without copying it through a read buffer (the
-/// copy, and zeroing that buffer for each log, were ~5% of a report).
+/// byte before the body, `\n` after a START marker's line, and `ext[1..]`
+/// is the body. With that `\n`, finds exactly what [`scan_reader`] finds
+/// on the same body, without copying it through a read buffer (the copy,
+/// and zeroing that buffer for each log, were ~3% of a report's CPU).
 pub fn scan_in_place(
     ext: &[u8],
     first_line: u64,
     catalog: &Catalog,
     opts: &ScanOptions,
 ) -> SectionScan {
-    assert_eq!(
-        ext.first(),
-        Some(&b'\n'),
-        "scan_in_place needs the newline before the body"
-    );
+    if ext.is_empty() {
+        return Scanner::new(catalog, opts).finish();
+    }
+    debug_assert_eq!(ext[0], b'\n', "the byte before a body ends a line");
     let mut sc = Scanner::new(catalog, opts);
     sc.run_in_place(ext, first_line);
     sc.finish()
