@@ -18,6 +18,9 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// Nodes shown, with what they have left, for a resource the pod lacks.
+const SHOWN_NODES: usize = 5;
+
 pub struct PodUnschedulable;
 
 /// Pending longer than this (since creation) is critical; shorter is a
@@ -251,18 +254,35 @@ impl PodUnschedulable {
                 .collect();
             explanation.push_str(&format!(" The pod requests {}.", list.join(", ")));
         }
-        // For each resource the scheduler found short, what every node has left.
+        // For each resource the scheduler found short, what the nodes closest
+        // to fitting the pod have left: the nodes it could use (not
+        // cordoned, tainted or otherwise excluded) first, the most free
+        // first. Not every node: on a large cluster that list, repeated for
+        // every pending pod, made explanations unreadable and was most of
+        // the findings' memory.
         let mut free_facts = BTreeMap::new();
         for r in &parsed.reasons {
             let Some(res) = r.1.strip_prefix("Insufficient ") else {
                 continue;
             };
             let want = requests.get(res).copied().unwrap_or(0.0);
+            let mut nodes: Vec<(&str, f64, f64)> = cx
+                .ix
+                .nodes
+                .iter()
+                .map(|n| {
+                    let (alloc, free) = free_of(n, res);
+                    (n.obj.metadata.name.as_str(), alloc, free)
+                })
+                .collect();
+            nodes.sort_by(|a, b| {
+                (excluded.contains_key(a.0))
+                    .cmp(&excluded.contains_key(b.0))
+                    .then(b.2.total_cmp(&a.2))
+                    .then(a.0.cmp(b.0))
+            });
             let mut rows = Vec::new();
-            for n in &cx.ix.nodes {
-                let node = n.obj.metadata.name.as_str();
-                let (alloc, free) = free_of(n, res);
-                let taken = alloc - free;
+            for &(node, alloc, free) in nodes.iter().take(SHOWN_NODES) {
                 rows.push(format!(
                     "{node} {} free of {}{}",
                     fmt_quantity(res, free),
@@ -274,12 +294,17 @@ impl PodUnschedulable {
                 ));
                 free_facts.insert(
                     format!("{res}/{node}"),
-                    serde_json::json!({"allocatable": alloc, "requested": taken, "free": free}),
+                    serde_json::json!({"allocatable": alloc, "requested": alloc - free, "free": free}),
                 );
+            }
+            match nodes.len().saturating_sub(SHOWN_NODES) {
+                0 => {}
+                1 => rows.push("1 more node".to_string()),
+                more => rows.push(format!("{more} more nodes")),
             }
             if !rows.is_empty() {
                 explanation.push_str(&format!(
-                    " Unreserved {res} per node (allocatable minus the requests of its pods): {}; the pod needs {}.",
+                    " Unreserved {res} per node (allocatable minus the requests of its pods; the nodes the pod could use first, the most free first): {}; the pod needs {}.",
                     rows.join(", "),
                     fmt_quantity(res, want)
                 ));
@@ -670,6 +695,45 @@ mod tests {
     }
 
     #[test]
+    fn on_a_large_cluster_only_the_nodes_closest_to_fitting_are_listed() {
+        let msg = "0/8 nodes are available: 8 Insufficient cpu. preemption: 0/8 nodes are available: 8 No preemption victims found for incoming pod.";
+        let nodes = (1..=8).map(|i| node(&format!("n{i}"))).collect();
+        // n1..n8 each run a pod requesting i × 100m: n1 has the most left.
+        let mut pods: Vec<_> = (1..=8)
+            .map(|i| {
+                let mut p = pod("shop", &format!("busy-{i}"), &format!("n{i}"));
+                p["spec"]["containers"][0]["resources"] =
+                    json!({"requests": {"cpu": format!("{}m", i * 100)}});
+                p
+            })
+            .collect();
+        pods.push(pending("big-1", "2025-06-01T11:00:00Z", msg));
+        let d = TinyDump {
+            nodes,
+            pods,
+            ..Default::default()
+        };
+        let (_dir, ix) = d.build();
+        let a = analyze(&ix);
+        let f = a
+            .findings
+            .iter()
+            .find(|f| f.rule == "pod-unschedulable")
+            .expect("a finding");
+        assert!(
+            f.explanation.contains("the most free first): n1 3820m free of 3920m, n2 3720m free of 3920m, n3 3620m free of 3920m, n4 3520m free of 3920m, n5 3420m free of 3920m, 3 more nodes; the pod needs 3"),
+            "{}",
+            f.explanation
+        );
+        assert!(!f.explanation.contains("n6 "), "{}", f.explanation);
+        let free = f.facts["node_free"]
+            .as_object()
+            .expect("free capacity facts");
+        assert_eq!(free.len(), 5, "{free:?}");
+        assert_eq!(free["cpu/n1"]["free"], 3.82);
+    }
+
+    #[test]
     fn recent_pending_is_a_warning_and_names_unbound_claims() {
         let mut p = pending("db-0", "2025-06-01T11:57:00Z", "pod has unbound immediate PersistentVolumeClaims. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
         p["spec"]["volumes"] =
@@ -781,7 +845,7 @@ mod tests {
         );
         assert!(
             f.explanation
-                .contains("worker-1 560m free of 3920m, worker-2 2770m free of 3920m (cordoned)"),
+                .contains("the most free first): worker-1 560m free of 3920m, worker-3 3570m free of 3920m (tainted), worker-2 2770m free of 3920m (cordoned)"),
             "{}",
             f.explanation
         );
