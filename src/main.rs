@@ -20,17 +20,25 @@ fn limit_malloc_arenas() {
 
 fn main() -> ExitCode {
     limit_malloc_arenas();
-    // Ctrl-C or SIGTERM (a CI timeout, `kill`) must not leave unpacked
-    // archives or half a report behind: destructors do not run when a
-    // signal ends the process, so the handler removes what the registry
-    // holds and exits with 130, as a shell does for an interrupted command.
-    if let Err(e) = ctrlc::set_handler(|| {
-        coroner::dump::source::remove_temporaries();
-        std::process::exit(130);
-    }) {
-        eprintln!(
+    // Ctrl-C, SIGTERM (a CI timeout, `kill`) or SIGHUP must not leave
+    // unpacked archives or half a report behind: destructors do not run
+    // when a signal ends the process, so a thread waits for those signals,
+    // removes what the registry holds and exits with 128 + the signal's
+    // number (130, 143, 129), as a shell reports a command the signal
+    // ended.
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        Ok(mut signals) => {
+            std::thread::spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    coroner::dump::source::remove_temporaries();
+                    std::process::exit(128 + sig);
+                }
+            });
+        }
+        Err(e) => eprintln!(
             "coroner: cannot watch for Ctrl-C ({e}); an interrupted run may leave temporary files"
-        );
+        ),
     }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
