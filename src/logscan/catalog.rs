@@ -335,8 +335,8 @@ impl Catalog {
         literals.dedup();
         // Only literals: the packed searcher, unless this CPU has no Teddy
         // (then `build` says so and the regex does the same job).
-        let only_literals = sigs.iter().all(|s| !s.literals.is_empty());
-        let packed = (only_literals && !literals.is_empty())
+        let all_literal = sigs.iter().all(|s| !s.literals.is_empty());
+        let packed = (all_literal && !literals.is_empty())
             .then(|| {
                 aho_corasick::packed::Config::new()
                     .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
@@ -355,7 +355,6 @@ impl Catalog {
                     .map_err(|e| e.to_string())?,
             )),
         };
-        let all_literal = sigs.iter().all(|s| !s.literals.is_empty());
         let mut firsts: Vec<u8> = line_starts.iter().map(|l| l.bytes[0]).collect();
         firsts.sort_unstable();
         firsts.dedup();

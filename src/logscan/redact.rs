@@ -204,7 +204,7 @@ impl Redactor {
 
     /// The text with every secret replaced (borrowed when there is none).
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.enabled || !any_rule_matches(text) {
+        if !self.may_redact(text) {
             return Cow::Borrowed(text);
         }
         let mut cur: Cow<'a, str> = Cow::Borrowed(text);
