@@ -403,6 +403,21 @@ struct Scanner<'a> {
     first_line: u64,
 }
 
+/// How much of a window's data (`window`, without its look-behind byte) one
+/// region takes, and whether it ends on a line end: at the end of the input
+/// all of it; otherwise up to its last newline, or all of it inside a line
+/// longer than the window. `run` and `run_in_place` cut with this one rule,
+/// which is what makes their results equal.
+fn region_len(window: &[u8], eof: bool) -> (usize, bool) {
+    if eof {
+        return (window.len(), true);
+    }
+    match memrchr(b'\n', window) {
+        Some(p) => (p + 1, true),
+        None => (window.len(), false),
+    }
+}
+
 fn count_newlines(b: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', b).count() as u64
 }
@@ -427,10 +442,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Bytes of a window. It must hold more than the overlap, or a long
+    /// line would never advance.
+    fn window_size(&self) -> usize {
+        self.opts.buffer_size.max(self.opts.overlap * 2 + 64)
+    }
+
     fn run(&mut self, r: &mut dyn Read, first_line: u64, buf: &mut Vec<u8>) -> io::Result<()> {
-        // A window must hold more than the overlap, or a long line would
-        // never advance.
-        let size = self.opts.buffer_size.max(self.opts.overlap * 2 + 64);
+        let size = self.window_size();
         // The contents do not matter, so a buffer of the right size is
         // reused as it is: zeroing 1 MiB per log cost more than small logs.
         if buf.len() != size + 1 {
@@ -466,14 +485,8 @@ impl<'a> Scanner<'a> {
             if end > s {
                 self.last_byte = Some(buf[end - 1]);
             }
-            let (e, whole_lines) = if eof {
-                (end, true)
-            } else {
-                match memrchr(b'\n', &buf[s..end]) {
-                    Some(p) => (s + p + 1, true),
-                    None => (end, false),
-                }
-            };
+            let (n, whole_lines) = region_len(&buf[s..end], eof);
+            let e = s + n;
             line = self.region(&buf[..e], s, line, cont, !whole_lines);
             if eof {
                 break;
@@ -507,7 +520,7 @@ impl<'a> Scanner<'a> {
     /// same, but each region is searched where it lies. The byte before a
     /// region is its look-behind, as `buf[0]` is in `run`.
     fn run_in_place(&mut self, ext: &[u8], first_line: u64) {
-        let size = self.opts.buffer_size.max(self.opts.overlap * 2 + 64);
+        let size = self.window_size();
         self.first_line = first_line;
         let len = ext.len();
         self.bytes = (len - 1) as u64;
@@ -524,14 +537,8 @@ impl<'a> Scanner<'a> {
             // it sees the end only on a short fill.
             let eof = len - p < size;
             let end = if eof { len } else { p + size };
-            let (e, whole_lines) = if eof {
-                (end, true)
-            } else {
-                match memrchr(b'\n', &ext[p..end]) {
-                    Some(q) => (p + q + 1, true),
-                    None => (end, false),
-                }
-            };
+            let (n, whole_lines) = region_len(&ext[p..end], eof);
+            let e = p + n;
             line = self.region(&ext[p - 1..e], 1, line, cont, !whole_lines);
             if eof {
                 break;
