@@ -266,31 +266,30 @@ impl PodUnschedulable {
                 continue;
             };
             let want = requests.get(res).copied().unwrap_or(0.0);
-            let mut nodes: Vec<(&str, f64, f64)> = cx
+            // (name, why the pod cannot use it, allocatable, free)
+            let mut nodes: Vec<(&str, Option<&str>, f64, f64)> = cx
                 .ix
                 .nodes
                 .iter()
                 .map(|n| {
+                    let name = n.obj.metadata.name.as_str();
                     let (alloc, free) = free_of(n, res);
-                    (n.obj.metadata.name.as_str(), alloc, free)
+                    (name, excluded.get(name).copied(), alloc, free)
                 })
                 .collect();
             nodes.sort_by(|a, b| {
-                (excluded.contains_key(a.0))
-                    .cmp(&excluded.contains_key(b.0))
-                    .then(b.2.total_cmp(&a.2))
+                (a.1.is_some())
+                    .cmp(&b.1.is_some())
+                    .then(b.3.total_cmp(&a.3))
                     .then(a.0.cmp(b.0))
             });
             let mut rows = Vec::new();
-            for &(node, alloc, free) in nodes.iter().take(SHOWN_NODES) {
+            for &(node, why, alloc, free) in nodes.iter().take(SHOWN_NODES) {
                 rows.push(format!(
                     "{node} {} free of {}{}",
                     fmt_quantity(res, free),
                     fmt_quantity(res, alloc),
-                    excluded
-                        .get(node)
-                        .map(|l| format!(" ({l})"))
-                        .unwrap_or_default()
+                    why.map(|l| format!(" ({l})")).unwrap_or_default()
                 ));
                 free_facts.insert(
                     format!("{res}/{node}"),
