@@ -170,3 +170,69 @@ proptest! {
         prop_assert_eq!(in_place, read);
     }
 }
+
+/// `hir` with its anchors and word boundaries dropped: it matches more
+/// strings, never fewer, so a property of all of them holds for the
+/// original too. (proptest cannot generate from a look-around.)
+fn without_looks(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match hir.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_looks).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(without_looks).collect()),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(without_looks(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(without_looks(&c.sub)),
+            ..c.clone()
+        }),
+        _ => hir.clone(),
+    }
+}
+
+/// The prefilter contract for every built-in signature: each line its
+/// regex matches holds one of its literals (a leading `\n` standing for
+/// the start of the line), else the scan would never look at that line.
+/// The lines are generated from the regex itself, so every alternative is
+/// covered, not only the catalog's examples; this is what makes it safe to
+/// choose literals for speed.
+#[test]
+fn every_match_of_a_builtin_signature_holds_one_of_its_literals() {
+    use proptest::test_runner::{Config, TestRunner};
+    for sig in coroner::logscan::Catalog::builtin().signatures() {
+        // The flags the catalog compiles with: bytes, ASCII classes.
+        let hir = regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .unicode(false)
+            .multi_line(true)
+            .crlf(true)
+            .build()
+            .parse(&sig.regex)
+            .unwrap();
+        let lines = proptest::string::bytes_regex_parsed(&without_looks(&hir)).unwrap();
+        let mut runner = TestRunner::new(Config {
+            cases: 400,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&lines, |line| {
+                let with_nl = [&b"\n"[..], &line].concat();
+                let held = sig.literals.iter().any(|l| {
+                    let l = l.as_bytes();
+                    with_nl.windows(l.len()).any(|w| w == l)
+                });
+                prop_assert!(
+                    held,
+                    "{}: {:?} matches but holds none of {:?}",
+                    sig.id,
+                    String::from_utf8_lossy(&line),
+                    sig.literals
+                );
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
