@@ -250,25 +250,13 @@ impl<'a> Context<'a> {
         let len = section.len();
         let skip = len.saturating_sub(WINDOW);
         let tail = self.ix.dump.read_log_at(section, skip, WINDOW).ok()?;
-        // Lines before the window, counted without holding the log.
         let before = if skip == 0 {
             0
         } else {
-            self.ix
-                .dump
-                .with_log_reader(section, |r| {
-                    let mut r = r.take(skip);
-                    let mut buf = vec![0u8; 1 << 16];
-                    let mut n = 0u64;
-                    loop {
-                        let got = r.read(&mut buf)?;
-                        if got == 0 {
-                            break Ok(n);
-                        }
-                        n += crate::dump::fwd::count_newlines(&buf[..got]);
-                    }
-                })
-                .ok()?
+            match self.lines_before_tail(section, skip, &tail) {
+                Some(n) => n,
+                None => self.count_lines_before(section, skip)?,
+            }
         };
         let text = String::from_utf8_lossy(&tail);
         let mut lines: Vec<&str> = text.lines().collect();
@@ -288,6 +276,46 @@ impl<'a> Context<'a> {
             lines: shown.iter().map(|l| clip(&strip_ansi(l), 500)).collect(),
             truncated: skip > 0 || total > keep,
         })
+    }
+}
+
+impl Context<'_> {
+    /// The newlines in the first `skip` bytes of a log whose remaining
+    /// bytes are `tail`, from the scan that read the whole log (its
+    /// newlines less the tail's), instead of reading those bytes again: a
+    /// rule asks this of every failing container. `None` when no complete
+    /// scan of these very bytes is at hand.
+    fn lines_before_tail(&self, section: &LogSection, skip: u64, tail: &[u8]) -> Option<u64> {
+        let scan = self.logs.of(self.ix, section)?;
+        let whole = scan.scanned && scan.error.is_none() && scan.bytes == section.len();
+        if !whole || skip + tail.len() as u64 != section.len() {
+            return None;
+        }
+        // A last line without a newline is a line of the scan too.
+        let newlines = scan
+            .lines
+            .checked_sub(u64::from(tail.last().is_some_and(|&b| b != b'\n')))?;
+        newlines.checked_sub(crate::dump::fwd::count_newlines(tail))
+    }
+
+    /// The newlines in the first `skip` bytes of a log, read from the dump
+    /// (without holding them).
+    fn count_lines_before(&self, section: &LogSection, skip: u64) -> Option<u64> {
+        self.ix
+            .dump
+            .with_log_reader(section, |r| {
+                let mut r = r.take(skip);
+                let mut buf = vec![0u8; 1 << 16];
+                let mut n = 0u64;
+                loop {
+                    let got = r.read(&mut buf)?;
+                    if got == 0 {
+                        break Ok(n);
+                    }
+                    n += crate::dump::fwd::count_newlines(&buf[..got]);
+                }
+            })
+            .ok()
     }
 }
 
@@ -401,5 +429,62 @@ pub fn exit_code_meaning(code: i64) -> &'static str {
         255 => "exit status out of range, or the runtime lost the container (for example after a node reboot)",
         c if c > 128 && c < 160 => "killed by a signal",
         _ => "an application-defined error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::testing::{node, pod, TinyDump};
+
+    /// A log of `n` numbered lines, longer than `log_tail`'s window.
+    fn numbered(n: usize, final_newline: bool) -> Vec<u8> {
+        let mut body: Vec<u8> = (1..=n)
+            .flat_map(|i| format!("line {i} of a log long enough to need a window\n").into_bytes())
+            .collect();
+        if !final_newline {
+            body.pop();
+        }
+        body
+    }
+
+    #[test]
+    fn a_tail_past_the_window_is_numbered_from_the_scan_as_by_reading() {
+        for final_newline in [true, false] {
+            let n = 5000;
+            let mut d = TinyDump {
+                nodes: vec![node("n1")],
+                pods: vec![pod("default", "web", "n1")],
+                ..Default::default()
+            };
+            let key = ("default".to_string(), "web".to_string(), "app".to_string());
+            d.logs.insert(key, numbered(n, final_newline));
+            let (_dir, ix) = d.build();
+            let cx = Context::new(&ix, crate::logscan::Catalog::builtin());
+            let p = &ix.pods[0].obj;
+            let tail = cx.log_tail(p, "app", 3).unwrap();
+            // The START marker is line 1, so log line i is file line i + 1.
+            assert_eq!(
+                tail.first_line,
+                (n - 2 + 1) as u64,
+                "final newline: {final_newline}"
+            );
+            assert_eq!(
+                tail.lines[0],
+                format!("line {} of a log long enough to need a window", n - 2)
+            );
+            assert!(tail.truncated);
+            // The scan's count agrees with reading the bytes before the window.
+            let section = cx.log_of(p, "app").unwrap();
+            let skip = section.len() - 64 * 1024;
+            let window = ix.dump.read_log_at(section, skip, 64 * 1024).unwrap();
+            assert_eq!(
+                cx.lines_before_tail(section, skip, &window),
+                cx.count_lines_before(section, skip)
+            );
+            assert!(cx.lines_before_tail(section, skip, &window).is_some());
+            // Bytes that are not the log's end are not counted from the scan.
+            assert_eq!(cx.lines_before_tail(section, skip - 1, &window), None);
+        }
     }
 }
