@@ -13,6 +13,7 @@ use serde::Serialize;
 const HTML: &str = include_str!("../../templates/report.html.j2");
 const MARKDOWN: &str = include_str!("../../templates/report.md.j2");
 const FINDING_HTML: &str = include_str!("../../templates/_finding.html.j2");
+const INCIDENT_HTML: &str = include_str!("../../templates/_incident.html.j2");
 const STYLE: &str = include_str!("../../templates/report.css");
 const SCRIPT: &str = include_str!("../../templates/report.js");
 
@@ -56,6 +57,27 @@ impl Serialize for TemplateView<'_> {
     }
 }
 
+/// The HTML page: each incident's article is rendered on its own, all of
+/// them in parallel (they are most of the page), and placed whole.
+#[derive(Serialize)]
+struct HtmlPage<'a> {
+    r: TemplateView<'a>,
+    /// The five most severe incidents, for the summary.
+    top: Vec<TopIncident<'a>>,
+    articles: Vec<Value>,
+    timeline_svg: String,
+    style: &'static str,
+    script: &'static str,
+    csp: String,
+}
+
+#[derive(Serialize)]
+struct TopIncident<'a> {
+    id: &'a str,
+    severity: crate::analyze::Severity,
+    title: &'a str,
+}
+
 #[derive(Serialize)]
 struct Page<'a> {
     r: TemplateView<'a>,
@@ -93,6 +115,8 @@ fn env() -> Environment<'static> {
         .expect("html template parses");
     env.add_template("_finding.html.j2", FINDING_HTML)
         .expect("finding template parses");
+    env.add_template("_incident.html.j2", INCIDENT_HTML)
+        .expect("incident template parses");
     env.add_template("report.md.j2", MARKDOWN)
         .expect("markdown template parses");
     env.add_filter("md", md_escape);
@@ -126,17 +150,36 @@ pub fn html(view: &ReportView) -> Result<String> {
     let csp = format!(
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:; base-uri 'none'; form-action 'none'"
     );
-    let page = Page {
+    let env = env();
+    let articles = {
+        use rayon::prelude::*;
+        blocks(view)
+            .par_iter()
+            .map(|b| {
+                render_value(&env, "_incident.html.j2", minijinja::context! { b => b })
+                    .map(Value::from_safe_string)
+            })
+            .collect::<Result<Vec<Value>>>()?
+    };
+    let page = HtmlPage {
         r: TemplateView(view),
-        blocks: blocks(view),
+        top: view
+            .incidents
+            .iter()
+            .take(5)
+            .map(|i| TopIncident {
+                id: &i.id,
+                severity: i.severity,
+                title: &i.title,
+            })
+            .collect(),
+        articles,
         timeline_svg: super::svg::timeline(&view.timeline),
         style: STYLE,
         script: SCRIPT,
         csp,
-        compact: false,
-        shown: view.incidents.len(),
     };
-    render("report.html.j2", &page)
+    render_in(&env, "report.html.j2", &page)
 }
 
 /// Markdown for a ticket. With `max_bytes`, log excerpts and details are
@@ -176,20 +219,26 @@ pub fn markdown(view: &ReportView, max_bytes: Option<usize>) -> Result<String> {
 }
 
 fn render<S: Serialize>(name: &str, page: &S) -> Result<String> {
-    let env = env();
-    let t = env
-        .get_template(name)
-        .map_err(|e| Error::Output(format!("template {name}: {e}")))?;
+    render_in(&env(), name, page)
+}
+
+/// Renders a whole page. The template's copy of the page holds a value for
+/// every string of the report: freeing it took ~7 ms at the end of each
+/// report, so another thread does that while this one writes the report
+/// out (if no thread can be started, `spawn` drops it here).
+fn render_in<S: Serialize>(env: &Environment<'_>, name: &str, page: &S) -> Result<String> {
     let ctx = Value::from_serialize(page);
-    let out = t
-        .render(ctx.clone())
-        .map_err(|e| Error::Output(format!("rendering {name}: {e}")));
-    // The template's copy of the page holds a value for every string of
-    // the report: freeing it took ~7 ms at the end of each report, so
-    // another thread does that while this one writes the report out (if no
-    // thread can be started, `spawn` drops it here).
+    let out = render_value(env, name, ctx.clone());
     let _ = std::thread::Builder::new().spawn(move || drop(ctx));
     out
+}
+
+/// Renders a template with a context, which it frees.
+fn render_value(env: &Environment<'_>, name: &str, ctx: Value) -> Result<String> {
+    env.get_template(name)
+        .map_err(|e| Error::Output(format!("template {name}: {e}")))?
+        .render(ctx)
+        .map_err(|e| Error::Output(format!("rendering {name}: {e}")))
 }
 
 /// Escapes text from the dump for Markdown: HTML special characters become
