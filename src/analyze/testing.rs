@@ -2,9 +2,11 @@
 //! writing them as a kubectl directory dump into a temporary folder and
 //! reading it back through the normal ingest path.
 
+use crate::analyze::{analyze, Analysis, Finding};
 use crate::index::DumpIndex;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Objects of a tiny dump. Namespaced objects go to the namespace in
 /// their `metadata.namespace` (default `default`).
@@ -109,6 +111,47 @@ impl TinyDump {
         let ix = crate::open(root).expect("tiny dump reads");
         (dir, ix)
     }
+
+    /// Every rule run over this dump, as in a real report, for tests that
+    /// look at more than one rule's findings.
+    pub fn analysis(&self) -> Analysis {
+        let (_dir, ix) = self.build();
+        analyze(&ix)
+    }
+
+    /// What most rule tests check: one rule's findings on this dump, in
+    /// report order. Every rule runs, as in a real report, because some
+    /// findings depend on others (warning-events drops what they explain).
+    pub fn findings_of(&self, rule: &str) -> Vec<Finding> {
+        self.analysis().findings_of(rule)
+    }
+}
+
+impl Analysis {
+    /// One rule's findings in report order, for tests that also look at
+    /// the rest of the analysis. Cloned, like [`TinyDump::findings_of`]'s,
+    /// so every helper hands tests the same type.
+    pub fn findings_of(&self, rule: &str) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .cloned()
+            .collect()
+    }
+}
+
+/// The demo dump and its analysis, for the demo tests that look past one
+/// rule: at the index, or at every rule's findings.
+pub fn demo_analyzed() -> (DumpIndex, Analysis) {
+    let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
+        .expect("demo dump reads");
+    let a = analyze(&ix);
+    (ix, a)
+}
+
+/// [`TinyDump::findings_of`] on the demo dump (`testdata/demo`).
+pub fn demo_findings_of(rule: &str) -> Vec<Finding> {
+    demo_analyzed().1.findings_of(rule)
 }
 
 /// A Ready node.

@@ -417,10 +417,9 @@ fn references(pod: &Pod, init: bool, ci: usize, c: &Container, m: &Missing) -> V
 #[cfg(test)]
 mod tests {
     use super::{parse_missing, Missing};
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn config_error(name: &str, message: &str) -> serde_json::Value {
         let mut p = pod("shop", name, "n1");
@@ -457,15 +456,9 @@ mod tests {
             events: vec![ev],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "container-config-error")
-            .collect();
+        let f = d.findings_of("container-config-error");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(
             f.summary,
@@ -527,13 +520,7 @@ mod tests {
             pods: vec![p, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "container-config-error")
-            .collect();
+        let f = d.findings_of("container-config-error");
         assert_eq!(f.len(), 1, "only the misconfigured pod");
         assert!(
             f[0].explanation.contains("runAsUser")
@@ -543,13 +530,7 @@ mod tests {
 
     #[test]
     fn demo_finds_the_orders_secret() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "container-config-error")
-            .collect();
+        let f = demo_findings_of("container-config-error");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["container-config-error:Pod/shop/orders-6c8d7f5b4-pn3jz/orders"]

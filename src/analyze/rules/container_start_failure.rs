@@ -381,10 +381,9 @@ fn classify(reason: &str, message: &str) -> Cause {
 #[cfg(test)]
 mod tests {
     use super::classify;
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     const WGE: &str = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"wge\": executable file not found in $PATH: unknown";
 
@@ -404,15 +403,9 @@ mod tests {
             pods: vec![p, pod("default", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "container-start-failure")
-            .collect();
+        let f = d.findings_of("container-start-failure");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.facts["cause"], "command-not-found");
         assert_eq!(f.facts["exec"], "wge");
@@ -463,24 +456,16 @@ mod tests {
             pods: vec![recovered, pulling],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        assert!(analyze(&ix)
-            .findings
-            .iter()
-            .all(|f| f.rule != "container-start-failure"));
+        assert!(d.findings_of("container-start-failure").is_empty());
     }
 
     #[test]
     fn demo_reports_nothing_here() {
         // The demo's start failure is in an init container (catalog's
         // fetch-assets): init-container-failure reports it, not this rule.
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "container-start-failure")
-            .map(|f| f.id.as_str())
+        let f: Vec<_> = demo_findings_of("container-start-failure")
+            .into_iter()
+            .map(|f| f.id)
             .collect();
         assert!(f.is_empty(), "{f:?}");
     }

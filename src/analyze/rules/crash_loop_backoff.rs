@@ -157,7 +157,7 @@ impl Rule for CrashLoopBackoff {
 #[cfg(test)]
 mod tests {
     use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     #[test]
@@ -177,15 +177,9 @@ mod tests {
             ("shop".into(), "cart-1".into(), "app".into()),
             b"starting\npanic: boom\n".to_vec(),
         );
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "crash-loop-backoff")
-            .collect();
+        let f = d.findings_of("crash-loop-backoff");
         assert_eq!(f.len(), 1, "only the crashing pod");
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.container.as_deref(), Some("app"));
         assert!(f.summary.contains("exit code 2"), "{}", f.summary);

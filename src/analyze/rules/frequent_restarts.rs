@@ -335,10 +335,9 @@ fn reason_meaning(reason: &str, exit: i64, liveness_failures: i64) -> &'static s
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn restarted(
         name: &str,
@@ -367,15 +366,9 @@ mod tests {
             pods: vec![p, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "frequent-restarts")
-            .collect();
+        let f = d.findings_of("frequent-restarts");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(f.summary, "Container app of pod shop/api-1 has restarted 8 times; last exit code 2 (Error), 29m ago");
         assert!(
@@ -428,12 +421,9 @@ mod tests {
             pods: vec![looping, rebooted, few, done],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let got: Vec<(&str, Severity)> = a
-            .findings
+        let f = d.findings_of("frequent-restarts");
+        let got: Vec<(&str, Severity)> = f
             .iter()
-            .filter(|f| f.rule == "frequent-restarts")
             .map(|f| (f.subject.name.as_str(), f.severity))
             .collect();
         assert_eq!(got.len(), 2, "{got:?}");
@@ -443,14 +433,8 @@ mod tests {
 
     #[test]
     fn demo_finds_the_four_restarting_containers() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let mut f: Vec<&str> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "frequent-restarts")
-            .map(|f| f.id.as_str())
-            .collect();
+        let found = demo_findings_of("frequent-restarts");
+        let mut f: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
         f.sort();
         assert_eq!(
             f,
@@ -461,8 +445,7 @@ mod tests {
                 "frequent-restarts:Pod/shop/recommender-84c6f9d7b-jx5t2/recommender",
             ]
         );
-        let rec = a
-            .findings
+        let rec = found
             .iter()
             .find(|f| f.id == "frequent-restarts:Pod/shop/recommender-84c6f9d7b-jx5t2/recommender")
             .unwrap();

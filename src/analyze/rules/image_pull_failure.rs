@@ -458,10 +458,9 @@ fn dedup(v: Vec<&str>) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::{classify, registry_of};
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn pulling(name: &str, reason: &str, message: &str) -> serde_json::Value {
         let mut p = pod("shop", name, "n1");
@@ -499,15 +498,10 @@ mod tests {
             events: vec![failed, generic],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "image-pull-failure")
-            .collect();
+        let a = d.analysis();
+        let f = a.findings_of("image-pull-failure");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.facts["cause"], "unauthorized");
         assert_eq!(f.facts["registry"], "registry.example.com");
@@ -529,10 +523,7 @@ mod tests {
             Some("/items/0/status/containerStatuses/0/state/waiting")
         );
         // No start-failure finding for the same container.
-        assert!(a
-            .findings
-            .iter()
-            .all(|f| f.rule != "container-start-failure"));
+        assert!(a.findings_of("container-start-failure").is_empty());
     }
 
     #[test]
@@ -566,22 +557,12 @@ mod tests {
             pods: vec![creating, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        assert!(analyze(&ix)
-            .findings
-            .iter()
-            .all(|f| f.rule != "image-pull-failure"));
+        assert!(d.findings_of("image-pull-failure").is_empty());
     }
 
     #[test]
     fn demo_finds_the_frontend_tag_that_does_not_exist() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "image-pull-failure")
-            .collect();
+        let f = demo_findings_of("image-pull-failure");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["image-pull-failure:Pod/shop/frontend-7d8f9b6c5-b5wrn/frontend"]

@@ -387,10 +387,9 @@ fn hint(message: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_analyzed, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn with_init(
         name: &str,
@@ -429,15 +428,9 @@ mod tests {
             ("shop".into(), "api-1".into(), "wait-db".into()),
             b"nc: bad address 'db'\n".to_vec(),
         );
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "init-container-failure")
-            .collect();
+        let f = d.findings_of("init-container-failure");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.container.as_deref(), Some("wait-db"));
         assert!(
@@ -475,13 +468,7 @@ mod tests {
             pods: vec![p, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "init-container-failure")
-            .collect();
+        let f = d.findings_of("init-container-failure");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(
@@ -510,27 +497,18 @@ mod tests {
             pods: vec![done, sidecar],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        assert!(analyze(&ix)
-            .findings
-            .iter()
-            .all(|f| f.rule != "init-container-failure"));
+        assert!(d.findings_of("init-container-failure").is_empty());
     }
 
     #[test]
     fn demo_finds_catalogs_fetch_assets() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "init-container-failure")
-            .collect();
+        let (_ix, a) = demo_analyzed();
+        let f = a.findings_of("init-container-failure");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["init-container-failure:Pod/shop/catalog-5b9c8d7f6-lp4rz/fetch-assets"]
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.facts["exit_code"], 128);
         assert_eq!(f.facts["restart_count"], 17);
         assert!(

@@ -387,17 +387,8 @@ impl Rule for LogErrorSignature {
 #[cfg(test)]
 mod tests {
     use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Finding, Severity};
+    use crate::analyze::Severity;
     use serde_json::{json, Value};
-
-    fn findings(d: &TinyDump) -> Vec<Finding> {
-        let (_dir, ix) = d.build();
-        analyze(&ix)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "log-error-signature")
-            .collect()
-    }
 
     fn crash_looping(mut p: Value) -> Value {
         p["status"]["containerStatuses"][0] = json!({
@@ -440,7 +431,7 @@ main.main()\n\
             vec![crash_looping(pod("shop", "cart-1", "n1"))],
             &[("cart-1", GO_PANIC)],
         );
-        let f = findings(&d);
+        let f = d.findings_of("log-error-signature");
         assert_eq!(f.len(), 1, "{f:#?}");
         let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
@@ -469,7 +460,7 @@ main.main()\n\
     fn a_single_connection_refused_in_a_healthy_container_gives_nothing() {
         let log = b"starting\ndial tcp 10.96.0.20:5432: connect: connection refused\nretrying\nconnected\nserving on :8080\n";
         let d = with_log(vec![pod("shop", "ok-1", "n1")], &[("ok-1", log)]);
-        assert!(findings(&d).is_empty());
+        assert!(d.findings_of("log-error-signature").is_empty());
     }
 
     #[test]
@@ -483,7 +474,7 @@ main.main()\n\
             vec![pod("shop", "spam-1", "n1"), pod("shop", "fatal-1", "n1")],
             &[("spam-1", &spam), ("fatal-1", panic_log)],
         );
-        let f = findings(&d);
+        let f = d.findings_of("log-error-signature");
         assert_eq!(f.len(), 2, "{f:#?}");
         let spam = f.iter().find(|f| f.subject.name == "spam-1").unwrap();
         assert_eq!(spam.severity, Severity::Info);
@@ -511,7 +502,7 @@ main.main()\n\
         let log: &[u8] = b"migrating\nTraceback (most recent call last):\n  File \"/app/m.py\", line 9, in <module>\n    db = os.environ[\"DATABASE_URL\"]\nKeyError: 'DATABASE_URL'\n";
         let ok: &[u8] = b"migrating\nretrying after connection refused\ndone\n";
         let d = with_log(vec![failed, done], &[("migrate-1", log), ("migrate-2", ok)]);
-        let f = findings(&d);
+        let f = d.findings_of("log-error-signature");
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].subject.name, "migrate-1");
         assert_eq!(f[0].severity, Severity::Critical);
@@ -530,7 +521,7 @@ main.main()\n\
         p["status"]["containerStatuses"][0]["lastState"] =
             json!({"terminated": {"exitCode": 137, "reason": "OOMKilled"}});
         let d = with_log(vec![p], &[("rec-1", b"loading model\njava.lang.OutOfMemoryError: Java heap space\n\tat x.Y.z(Y.java:1)\n")]);
-        let f = findings(&d);
+        let f = d.findings_of("log-error-signature");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(f[0].facts["signature"], "java-out-of-memory");
@@ -549,7 +540,7 @@ main.main()\n\
             vec![p],
             &[("web-1", b"lookup db on 10.96.0.10:53: no such host\n")],
         );
-        let f = findings(&d);
+        let f = d.findings_of("log-error-signature");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(f[0].facts["signature"], "dns-failure");
@@ -565,7 +556,7 @@ dial tcp: lookup cache: no such host\n";
             vec![crash_looping(pod("shop", "py-1", "n1"))],
             &[("py-1", log)],
         );
-        let f = findings(&d);
+        let f = d.findings_of("log-error-signature");
         assert_eq!(
             f[0].facts["signature"], "python-traceback",
             "{:#?}",

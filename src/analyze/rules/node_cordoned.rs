@@ -189,8 +189,8 @@ impl Rule for NodeCordoned {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     fn cordoned(name: &str, since: &str) -> serde_json::Value {
@@ -206,15 +206,9 @@ mod tests {
             pods: vec![pod("shop", "a", "n2")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-cordoned")
-            .collect();
+        let f = d.findings_of("node-cordoned");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Info);
         assert_eq!(f.summary, "Node n2 is cordoned (unschedulable) since 2025-06-01T11:25:12Z, 33m before the snapshot");
         assert!(
@@ -236,13 +230,8 @@ mod tests {
             nodes: vec![node("n1"), cordoned("n2", "2025-05-20T08:00:00Z")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "node-cordoned")
-            .unwrap();
+        let f = d.findings_of("node-cordoned");
+        let f = f.first().unwrap();
         assert_eq!(f.severity, Severity::Warning);
         assert!(
             f.explanation.contains("often forgotten"),
@@ -259,35 +248,22 @@ mod tests {
             pods: vec![pending],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "node-cordoned")
-            .unwrap();
+        let f = d.findings_of("node-cordoned");
+        let f = f.first().unwrap();
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(f.facts["blocked_pending_pods"], json!(["shop/big"]));
     }
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-cordoned")
-            .collect();
+        let f = demo_findings_of("node-cordoned");
         assert_eq!(
             f.len(),
             1,
             "{:#?}",
             f.iter().map(|f| &f.summary).collect::<Vec<_>>()
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.subject.name, "worker-2");
         assert!(
             f.summary.contains("since 2025-06-01T11:25:12Z"),

@@ -129,8 +129,8 @@ impl Rule for NodeNetworkUnavailable {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     #[test]
@@ -150,15 +150,9 @@ mod tests {
             pods: vec![pod("shop", "a", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-network-unavailable")
-            .collect();
+        let f = d.findings_of("node-network-unavailable");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(
             f.summary,
@@ -179,14 +173,8 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
         assert!(
-            a.findings
-                .iter()
-                .all(|f| f.rule != "node-network-unavailable"),
+            demo_findings_of("node-network-unavailable").is_empty(),
             "no demo node has NetworkUnavailable=True"
         );
     }

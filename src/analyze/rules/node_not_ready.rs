@@ -298,8 +298,8 @@ pub(crate) fn kubelet_version(node: &Node) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     #[test]
@@ -321,15 +321,9 @@ mod tests {
             pods: vec![stuck, pod("shop", "web-2", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-not-ready")
-            .collect();
+        let f = d.findings_of("node-not-ready");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.node.as_deref(), Some("n2"));
         // Snapshot: the newest time stamp, n1's heartbeat at 11:59:00.
@@ -369,13 +363,7 @@ mod tests {
             nodes: vec![node("n1"), cni],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-not-ready")
-            .collect();
+        let f = d.findings_of("node-not-ready");
         assert_eq!(f.len(), 1, "n1 is Ready");
         assert!(f[0].explanation.contains("running but reports the node not ready since 2025-06-01T11:00:00Z: KubeletNotReady container runtime network not ready"), "{}", f[0].explanation);
         assert!(
@@ -397,13 +385,8 @@ mod tests {
             nodes: vec![node("n1"), joining],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "node-not-ready")
-            .unwrap();
+        let f = d.findings_of("node-not-ready");
+        let f = f.first().unwrap();
         assert_eq!(f.severity, Severity::Warning);
         assert!(
             f.explanation.contains("may still be joining"),
@@ -414,22 +397,14 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-not-ready")
-            .collect();
+        let f = demo_findings_of("node-not-ready");
         assert_eq!(
             f.len(),
             1,
             "{:#?}",
             f.iter().map(|f| &f.summary).collect::<Vec<_>>()
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.subject.name, "worker-3");
         assert!(
             f.summary

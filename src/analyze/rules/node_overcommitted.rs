@@ -258,8 +258,8 @@ fn effective(pod: &Pod, resource: &str, kind: Kind) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::{effective, Kind};
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_analyzed, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use crate::model::Pod;
     use serde_json::{json, Value};
 
@@ -321,19 +321,13 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-overcommitted")
-            .collect();
+        let f = d.findings_of("node-overcommitted");
         assert_eq!(
             f.len(),
             1,
             "n2 is within allocatable, the finished pod does not count"
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -363,15 +357,8 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-overcommitted")
-            .collect();
+        let (ix, a) = demo_analyzed();
+        let f = a.findings_of("node-overcommitted");
         assert!(
             f.is_empty(),
             "worker-1 requests 3.36 of 3.92 cores: {:#?}",

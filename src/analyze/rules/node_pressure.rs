@@ -231,8 +231,8 @@ fn remediation(name: &str, kinds: &[&str]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     fn pressured(name: &str, kind: &str) -> serde_json::Value {
@@ -267,15 +267,9 @@ mod tests {
             events: vec![ev],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-pressure")
-            .collect();
+        let f = d.findings_of("node-pressure");
         assert_eq!(f.len(), 1, "n1 has MemoryPressure=False");
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -302,13 +296,7 @@ mod tests {
             nodes: vec![pressured("n1", "DiskPressure")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-pressure")
-            .collect();
+        let f = d.findings_of("node-pressure");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Critical);
         assert!(f[0]
@@ -319,22 +307,14 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-pressure")
-            .collect();
+        let f = demo_findings_of("node-pressure");
         assert_eq!(
             f.len(),
             1,
             "{:#?}",
             f.iter().map(|f| &f.summary).collect::<Vec<_>>()
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.subject.name, "worker-2");
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(

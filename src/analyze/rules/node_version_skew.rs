@@ -173,8 +173,8 @@ fn apiserver_version(cx: &Context<'_>) -> Option<((u32, u32), String)> {
 #[cfg(test)]
 mod tests {
     use super::minor_of;
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     fn versioned(name: &str, v: &str) -> serde_json::Value {
@@ -204,15 +204,9 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-version-skew")
-            .collect();
+        let f = d.findings_of("node-version-skew");
         assert_eq!(f.len(), 1, "1.29 is 3 behind, within the skew");
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(f.summary, "Node old runs kubelet v1.28.15, 4 minor versions behind v1.32 (at most 3 are supported)");
         assert!(
@@ -248,13 +242,7 @@ mod tests {
             pods: vec![apiserver],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let mut f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-version-skew")
-            .collect();
+        let mut f = d.findings_of("node-version-skew");
         f.sort_by_key(|f| f.subject.name.clone());
         assert_eq!(f.len(), 2);
         assert!(
@@ -272,15 +260,7 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "node-version-skew")
-            .collect();
+        let f = demo_findings_of("node-version-skew");
         assert_eq!(
             f.len(),
             1,

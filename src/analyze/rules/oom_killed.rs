@@ -382,10 +382,9 @@ fn spec_container<'p>(
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn oom_pod(name: &str, last: serde_json::Value) -> serde_json::Value {
         let mut p = pod("shop", name, "n1");
@@ -410,15 +409,9 @@ mod tests {
             pods: vec![p, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "oom-killed")
-            .collect();
+        let f = d.findings_of("oom-killed");
         assert_eq!(f.len(), 1, "only the killed container");
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.container.as_deref(), Some("app"));
         assert!(
@@ -470,13 +463,7 @@ mod tests {
             events: vec![oom],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "oom-killed")
-            .collect();
+        let f = d.findings_of("oom-killed");
         assert_eq!(
             f.len(),
             1,
@@ -512,25 +499,18 @@ mod tests {
             pods: vec![liveness, done, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        assert!(analyze(&ix).findings.iter().all(|f| f.rule != "oom-killed"));
+        assert!(d.findings_of("oom-killed").is_empty());
     }
 
     #[test]
     fn demo_finds_the_recommender() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "oom-killed")
-            .map(|f| f.id.as_str())
-            .collect();
+        let found = demo_findings_of("oom-killed");
+        let f: Vec<_> = found.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(
             f,
             ["oom-killed:Pod/shop/recommender-84c6f9d7b-jx5t2/recommender"]
         );
-        let f = a.findings.iter().find(|f| f.rule == "oom-killed").unwrap();
+        let f = found.first().unwrap();
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.facts["memory_limit"], "2Gi");
         assert_eq!(f.facts["restart_count"], 6);

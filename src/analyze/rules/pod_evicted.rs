@@ -351,10 +351,9 @@ fn bytes_of(q: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::{human, parse};
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     const MSG: &str = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 92316Ki. Container app was using 1912484Ki, request is 512Mi, has larger consumption of memory. ";
 
@@ -379,15 +378,10 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-evicted")
-            .collect();
+        let a = d.analysis();
+        let f = a.findings_of("pod-evicted");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -414,7 +408,7 @@ mod tests {
             Some("/items/0/status/message")
         );
         // The 137 of the evicted container is not an OOM kill.
-        assert!(a.findings.iter().all(|f| f.rule != "oom-killed"));
+        assert!(a.findings_of("oom-killed").is_empty());
     }
 
     #[test]
@@ -426,13 +420,7 @@ mod tests {
             pods: vec![evicted("old-1", "2025-05-20T10:00:00Z"), failed],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-evicted")
-            .collect();
+        let f = d.findings_of("pod-evicted");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].subject.name, "old-1");
         assert_eq!(f[0].severity, Severity::Info);
@@ -455,13 +443,7 @@ mod tests {
 
     #[test]
     fn demo_finds_the_evicted_recommender() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-evicted")
-            .collect();
+        let f = demo_findings_of("pod-evicted");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["pod-evicted:Pod/shop/recommender-84c6f9d7b-8pwqm"]

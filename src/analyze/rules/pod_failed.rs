@@ -412,10 +412,9 @@ fn reason_meaning(reason: &str, shutdown: bool) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn job_pod(name: &str, job: &str, phase: &str, exit: i64, created: &str) -> serde_json::Value {
         let mut p = pod("shop", name, "n1");
@@ -461,15 +460,9 @@ mod tests {
             ("shop".into(), "migrate-abc".into(), "app".into()),
             b"ERROR: relation \"orders_v2\" already exists\n".to_vec(),
         );
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-failed")
-            .collect();
+        let f = d.findings_of("pod-failed");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -504,13 +497,10 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-failed")
-            .map(|f| &f.subject.name)
+        let f: Vec<_> = d
+            .findings_of("pod-failed")
+            .into_iter()
+            .map(|f| f.subject.name)
             .collect();
         assert!(f.is_empty(), "{f:?}");
     }
@@ -530,12 +520,9 @@ mod tests {
             pods: vec![rs, down],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let got: Vec<(&str, Severity)> = a
-            .findings
+        let f = d.findings_of("pod-failed");
+        let got: Vec<(&str, Severity)> = f
             .iter()
-            .filter(|f| f.rule == "pod-failed")
             .map(|f| (f.subject.name.as_str(), f.severity))
             .collect();
         assert!(got.contains(&("web-1", Severity::Critical)), "{got:?}");
@@ -544,18 +531,12 @@ mod tests {
 
     #[test]
     fn demo_finds_db_migrate_only() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-failed")
-            .collect();
+        let f = demo_findings_of("pod-failed");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["pod-failed:Pod/shop/db-migrate-8tqzk"]
         );
-        let f = f[0];
+        let f = &f[0];
         assert!(
             f.explanation.contains("BackoffLimitExceeded"),
             "{}",

@@ -472,10 +472,9 @@ fn classify(reason: &str, message: &str) -> Cause {
 #[cfg(test)]
 mod tests {
     use super::classify;
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn creating(name: &str) -> serde_json::Value {
         let mut p = pod("shop", name, "n1");
@@ -495,15 +494,9 @@ mod tests {
             events: vec![event("shop", "Pod", "inv-1", "Warning", "FailedMount", "MountVolume.SetUp failed for volume \"templates\" : configmap \"invoice-templates\" not found", 22)],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-stuck-creating")
-            .collect();
+        let f = d.findings_of("pod-stuck-creating");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical, "stuck 29 minutes");
         assert_eq!(f.summary, "Pod shop/inv-1 stuck in ContainerCreating for 29m: volume templates: ConfigMap invoice-templates not found");
         assert_eq!(f.facts["missing"]["name"], "invoice-templates");
@@ -532,15 +525,9 @@ mod tests {
             pods: vec![old, young, pulling, pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
         // old-1 has waited 29 minutes without events: a warning that says
         // the events are gone. new-1 waited 4 minutes: nothing yet.
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-stuck-creating")
-            .collect();
+        let f = d.findings_of("pod-stuck-creating");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].subject.name, "old-1");
         assert_eq!(f[0].severity, Severity::Warning);
@@ -564,13 +551,7 @@ mod tests {
 
     #[test]
     fn demo_finds_invoices() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-stuck-creating")
-            .collect();
+        let f = demo_findings_of("pod-stuck-creating");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["pod-stuck-creating:Pod/shop/invoices-7f6d5c4b8-mq7vt"]

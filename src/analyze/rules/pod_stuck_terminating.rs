@@ -305,10 +305,9 @@ impl Rule for PodStuckTerminating {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn deleting(name: &str, node: &str, at: &str) -> serde_json::Value {
         let mut p = pod("shop", name, node);
@@ -338,15 +337,9 @@ mod tests {
             )],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-stuck-terminating")
-            .collect();
+        let f = d.findings_of("pod-stuck-terminating");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(
             f.summary,
@@ -377,13 +370,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-stuck-terminating")
-            .collect();
+        let f = d.findings_of("pod-stuck-terminating");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].subject.name, "hung-1");
         assert_eq!(f[0].severity, Severity::Warning);
@@ -397,13 +384,7 @@ mod tests {
 
     #[test]
     fn demo_finds_the_web_pod_on_worker_3() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-stuck-terminating")
-            .collect();
+        let f = demo_findings_of("pod-stuck-terminating");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["pod-stuck-terminating:Pod/shop/web-6b8d9f7c5d-x7vbn"]

@@ -619,10 +619,9 @@ fn fmt_quantity(resource: &str, v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::{fmt_quantity, parse_quantity};
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn pending(name: &str, created: &str, message: &str) -> serde_json::Value {
         let mut p = pod("shop", name, "");
@@ -657,15 +656,9 @@ mod tests {
             )],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-unschedulable")
-            .collect();
+        let f = d.findings_of("pod-unschedulable");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical, "pending for an hour");
         assert!(f.summary.starts_with("Pod shop/big-1 cannot be scheduled (pending 59m): 0/2 nodes available (1 Insufficient cpu, 1 node(s) were unschedulable)"), "{}", f.summary);
         assert!(
@@ -712,13 +705,8 @@ mod tests {
             pods,
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "pod-unschedulable")
-            .expect("a finding");
+        let f = d.findings_of("pod-unschedulable");
+        let f = f.first().expect("a finding");
         assert!(
             f.explanation.contains("the most free first): n1 3820m free of 3920m, n2 3720m free of 3920m, n3 3620m free of 3920m, n4 3520m free of 3920m, n5 3420m free of 3920m, 3 more nodes; the pod needs 3"),
             "{}",
@@ -743,13 +731,8 @@ mod tests {
             pods: vec![p],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "pod-unschedulable")
-            .unwrap();
+        let f = d.findings_of("pod-unschedulable");
+        let f = f.first().unwrap();
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.explanation.contains("data-db-0"), "{}", f.explanation);
     }
@@ -765,13 +748,8 @@ mod tests {
             pods: vec![p],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "pod-unschedulable")
-            .unwrap();
+        let f = d.findings_of("pod-unschedulable");
+        let f = f.first().unwrap();
         assert_eq!(
             f.facts["requests"]["nvidia.com/gpu"], "5",
             "a limit-only extended resource is its request"
@@ -796,11 +774,7 @@ mod tests {
             pods: vec![pod("shop", "ok-1", "n1")],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        assert!(analyze(&ix)
-            .findings
-            .iter()
-            .all(|f| f.rule != "pod-unschedulable"));
+        assert!(d.findings_of("pod-unschedulable").is_empty());
     }
 
     #[test]
@@ -817,18 +791,12 @@ mod tests {
 
     #[test]
     fn demo_finds_analytics() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "pod-unschedulable")
-            .collect();
+        let f = demo_findings_of("pod-unschedulable");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["pod-unschedulable:Pod/shop/analytics-59d8c7f6b-zk2hd"]
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.facts["requests"]["cpu"], "2");
         assert_eq!(f.facts["failed_attempts"], 11);

@@ -350,10 +350,9 @@ fn fix_for(m: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
-    use std::path::Path;
 
     fn unready(name: &str, node: &str) -> serde_json::Value {
         let mut p = pod("shop", name, node);
@@ -386,15 +385,9 @@ mod tests {
             ("shop".into(), "search-1".into(), "app".into()),
             b"lookup elasticsearch: no such host\n".to_vec(),
         );
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "readiness-failure")
-            .collect();
+        let f = d.findings_of("readiness-failure");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -444,22 +437,12 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        assert!(analyze(&ix)
-            .findings
-            .iter()
-            .all(|f| f.rule != "readiness-failure"));
+        assert!(d.findings_of("readiness-failure").is_empty());
     }
 
     #[test]
     fn demo_finds_search_only() {
-        let ix = crate::open(&Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")).unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "readiness-failure")
-            .collect();
+        let f = demo_findings_of("readiness-failure");
         assert_eq!(
             f.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
             ["readiness-failure:Pod/shop/search-64b7c9d8f-gt4xw/search"]

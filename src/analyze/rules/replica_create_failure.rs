@@ -431,8 +431,8 @@ fn show_quantity(resource: &str, v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::classify;
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::{json, Value};
 
     fn rs(name: &str, replicas: i64, existing: i64) -> Value {
@@ -487,15 +487,9 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "replica-create-failure")
-            .collect();
+        let f = d.findings_of("replica-create-failure");
         assert_eq!(f.len(), 1, "{:#?}", f);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning, "one replica exists");
         assert_eq!(
             f.summary,
@@ -528,13 +522,7 @@ mod tests {
                 "Error creating: pods \"agent-x\" is forbidden: violates PodSecurity \"restricted:latest\": privileged (container \"agent\" must not set securityContext.privileged=true)", 7)],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "replica-create-failure")
-            .collect();
+        let f = d.findings_of("replica-create-failure");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Critical);
         assert_eq!(f[0].facts["category"], "pod-security");
@@ -567,22 +555,14 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "replica-create-failure")
-            .collect();
+        let f = demo_findings_of("replica-create-failure");
         assert_eq!(
             f.len(),
             1,
             "{:#?}",
             f.iter().map(|f| &f.summary).collect::<Vec<_>>()
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.subject.kind, "ReplicaSet");
         assert_eq!(f.subject.name, "notifications-5c6d7e8f9");
         assert_eq!(f.workload.as_ref().unwrap().name, "notifications");

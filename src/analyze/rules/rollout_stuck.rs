@@ -289,8 +289,8 @@ fn newest_replicaset<'a>(rss: &[&'a WorkloadEntry]) -> Option<&'a WorkloadEntry>
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::{json, Value};
 
     fn deployment(progressing: (&str, &str), replicas: i64, available: i64) -> Value {
@@ -346,15 +346,10 @@ mod tests {
 
     #[test]
     fn warns_when_the_old_replicaset_still_serves_everything() {
-        let (_dir, ix) = dump(("False", "ProgressDeadlineExceeded"), 2, 2).build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "rollout-stuck")
-            .collect();
+        let a = dump(("False", "ProgressDeadlineExceeded"), 2, 2).analysis();
+        let f = a.findings_of("rollout-stuck");
         assert_eq!(f.len(), 1);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -371,18 +366,13 @@ mod tests {
             f.evidence[0].pointer.as_deref(),
             Some("/items/0/status/conditions/1")
         );
-        assert!(a.findings.iter().all(|f| f.rule != "workload-unavailable"));
+        assert!(a.findings_of("workload-unavailable").is_empty());
     }
 
     #[test]
     fn critical_when_short_of_replicas_and_quiet_while_progressing() {
-        let (_dir, ix) = dump(("False", "ProgressDeadlineExceeded"), 3, 1).build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "rollout-stuck")
-            .collect();
+        let a = dump(("False", "ProgressDeadlineExceeded"), 3, 1).analysis();
+        let f = a.findings_of("rollout-stuck");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Critical);
         assert!(
@@ -391,33 +381,24 @@ mod tests {
             f[0].summary
         );
         assert!(
-            a.findings.iter().all(|f| f.rule != "workload-unavailable"),
+            a.findings_of("workload-unavailable").is_empty(),
             "the availability is part of this finding, not a second one"
         );
 
-        let (_dir, ix) = dump(("True", "ReplicaSetUpdated"), 2, 2).build();
-        let a = analyze(&ix);
-        assert!(a.findings.iter().all(|f| f.rule != "rollout-stuck"));
+        let d = dump(("True", "ReplicaSetUpdated"), 2, 2);
+        assert!(d.findings_of("rollout-stuck").is_empty());
     }
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "rollout-stuck")
-            .collect();
+        let f = demo_findings_of("rollout-stuck");
         assert_eq!(
             f.len(),
             1,
             "{:#?}",
             f.iter().map(|f| &f.summary).collect::<Vec<_>>()
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.subject.name, "frontend");
         assert_eq!(
             f.severity,

@@ -291,8 +291,8 @@ fn matching_workloads(cx: &Context<'_>, svc: &Service) -> Vec<(ObjectRef, i64)> 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::{levenshtein, near_miss};
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use crate::model::Map;
     use serde_json::{json, Value};
 
@@ -327,15 +327,9 @@ pub(crate) mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-no-endpoints")
-            .collect();
+        let f = d.findings_of("service-no-endpoints");
         assert_eq!(f.len(), 1, "{:#?}", f);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_eq!(
             f.summary,
@@ -376,13 +370,7 @@ pub(crate) mod tests {
             )],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-no-endpoints")
-            .collect();
+        let f = d.findings_of("service-no-endpoints");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Info);
         assert!(
@@ -426,15 +414,7 @@ pub(crate) mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-no-endpoints")
-            .collect();
+        let f = demo_findings_of("service-no-endpoints");
         assert_eq!(
             f.len(),
             1,

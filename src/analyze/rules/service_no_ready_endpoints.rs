@@ -156,8 +156,8 @@ impl Rule for ServiceNoReadyEndpoints {
 #[cfg(test)]
 mod tests {
     use crate::analyze::rules::service_no_endpoints::tests::service;
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     fn not_ready(ns: &str, name: &str, labels: serde_json::Value) -> serde_json::Value {
@@ -199,15 +199,9 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-no-ready-endpoints")
-            .collect();
+        let f = d.findings_of("service-no-ready-endpoints");
         assert_eq!(f.len(), 1, "web has one ready pod: {:#?}", f);
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.subject.name, "api");
         assert!(
@@ -243,13 +237,7 @@ mod tests {
             )],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-no-ready-endpoints")
-            .collect();
+        let f = d.findings_of("service-no-ready-endpoints");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(
@@ -261,23 +249,11 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let mut got: Vec<&str> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-no-ready-endpoints")
-            .map(|f| f.subject.name.as_str())
-            .collect();
+        let f = demo_findings_of("service-no-ready-endpoints");
+        let mut got: Vec<&str> = f.iter().map(|f| f.subject.name.as_str()).collect();
         got.sort();
         assert_eq!(got, ["cart", "orders", "payments", "search"]);
-        let cart = a
-            .findings
-            .iter()
-            .find(|f| f.rule == "service-no-ready-endpoints" && f.subject.name == "cart")
-            .unwrap();
+        let cart = f.iter().find(|f| f.subject.name == "cart").unwrap();
         assert_eq!(cart.severity, Severity::Critical);
         assert_eq!(cart.workload.as_ref().unwrap().name, "cart");
         assert!(cart.summary.contains("its only pod cart-7c9f8b6d5-x2x9k is not ready (container cart waiting in CrashLoopBackOff"), "{}", cart.summary);

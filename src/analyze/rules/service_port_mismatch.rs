@@ -297,8 +297,8 @@ fn mismatch(sp: &ServicePort, pods: &[&Pod], declared: &[&ContainerPort]) -> Opt
 #[cfg(test)]
 mod tests {
     use crate::analyze::rules::service_no_endpoints::tests::service;
-    use crate::analyze::testing::{node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::json;
 
     fn labelled(name: &str, app: &str) -> serde_json::Value {
@@ -349,13 +349,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let mut f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-port-mismatch")
-            .collect();
+        let mut f = d.findings_of("service-port-mismatch");
         f.sort_by_key(|f| f.subject.name.clone());
         assert_eq!(
             f.iter()
@@ -363,7 +357,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["web-admin", "web-metrics"]
         );
-        let m = f[1];
+        let m = &f[1];
         assert_eq!(m.severity, Severity::Warning);
         assert_eq!(
             m.summary,
@@ -411,13 +405,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-port-mismatch")
-            .collect();
+        let f = d.findings_of("service-port-mismatch");
         assert_eq!(f.len(), 1, "{:#?}", f);
         assert_eq!(f[0].subject.name, "dns");
         assert_eq!(
@@ -428,15 +416,7 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "service-port-mismatch")
-            .collect();
+        let f = demo_findings_of("service-port-mismatch");
         assert_eq!(
             f.len(),
             1,

@@ -312,7 +312,6 @@ fn is_history(cx: &Context<'_>, ev: &Event) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::analyze;
     use crate::analyze::testing::{event, node, pod, TinyDump};
 
     #[test]
@@ -349,12 +348,9 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let (gone, w): (Vec<_>, Vec<_>) = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "warning-events")
+        let (gone, w): (Vec<_>, Vec<_>) = d
+            .findings_of("warning-events")
+            .into_iter()
             .partition(|f| f.subject.name == "gone-1");
         // gone-1 no longer exists: its events are info history.
         assert_eq!(gone.len(), 1);
@@ -407,12 +403,10 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
+        let f = d.findings_of("warning-events");
         let by_name = |n: &str| {
-            a.findings
-                .iter()
-                .find(|f| f.rule == "warning-events" && f.subject.name == n)
+            f.iter()
+                .find(|f| f.subject.name == n)
                 .unwrap_or_else(|| panic!("no finding for {n}"))
         };
         let cart = by_name("cart-7d9f8b6c5-x2x4z");

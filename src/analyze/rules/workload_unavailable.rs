@@ -568,8 +568,8 @@ pub(crate) fn describe_pods(cx: &Context<'_>, pods: &[usize], max: usize) -> Str
 
 #[cfg(test)]
 mod tests {
-    use crate::analyze::testing::{event, node, pod, TinyDump};
-    use crate::analyze::{analyze, Severity};
+    use crate::analyze::testing::{demo_findings_of, event, node, pod, TinyDump};
+    use crate::analyze::Severity;
     use serde_json::{json, Value};
 
     fn deployment(ns: &str, name: &str, replicas: i64, available: i64) -> Value {
@@ -633,20 +633,14 @@ mod tests {
             )],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "workload-unavailable")
-            .collect();
+        let f = d.findings_of("workload-unavailable");
         assert_eq!(
             f.len(),
             1,
             "only cart; the ReplicaSet is reported through its Deployment: {:#?}",
             f
         );
-        let f = f[0];
+        let f = &f[0];
         assert_eq!(f.severity, Severity::Warning, "1 of 3 is partial");
         assert_eq!(f.subject.kind, "Deployment");
         assert_eq!(f.id, "workload-unavailable:Deployment/shop/cart");
@@ -699,13 +693,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "workload-unavailable")
-            .collect();
+        let f = d.findings_of("workload-unavailable");
         assert_eq!(f.len(), 1, "{:#?}", f);
         assert_eq!(f[0].subject.name, "api");
         assert_eq!(f[0].severity, Severity::Critical);
@@ -724,13 +712,7 @@ mod tests {
             daemonsets: vec![ds],
             ..Default::default()
         };
-        let (_dir, ix) = d.build();
-        let a = analyze(&ix);
-        let f: Vec<_> = a
-            .findings
-            .iter()
-            .filter(|f| f.rule == "workload-unavailable")
-            .collect();
+        let f = d.findings_of("workload-unavailable");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(
@@ -743,14 +725,9 @@ mod tests {
 
     #[test]
     fn demo_dump() {
-        let ix =
-            crate::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo"))
-                .unwrap();
-        let a = analyze(&ix);
-        let mut got: Vec<(String, String, Severity)> = a
-            .findings
+        let f = demo_findings_of("workload-unavailable");
+        let mut got: Vec<(String, String, Severity)> = f
             .iter()
-            .filter(|f| f.rule == "workload-unavailable")
             .map(|f| (f.subject.kind.clone(), f.subject.name.clone(), f.severity))
             .collect();
         got.sort();
@@ -777,12 +754,7 @@ mod tests {
         ));
         want.sort();
         assert_eq!(got, want);
-        let find = |name: &str| {
-            a.findings
-                .iter()
-                .find(|f| f.rule == "workload-unavailable" && f.subject.name == name)
-                .unwrap()
-        };
+        let find = |name: &str| f.iter().find(|f| f.subject.name == name).unwrap();
         let kp = find("kube-proxy");
         assert!(kp.summary.contains("kube-proxy-lm5tc"), "{}", kp.summary);
         assert!(
