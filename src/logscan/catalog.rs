@@ -509,9 +509,10 @@ use Severity::{Critical, Info, Warning};
 /// bucket *nybble by nybble*, so a bucket accepts each byte that mixes the
 /// high and low nybbles of any of its literals, and every position it
 /// accepts is then verified byte by byte. Which literals share a bucket
-/// therefore decides how many positions are verified: on real cluster logs,
-/// the same literals verified ~22,000 positions per MB in the order of the
-/// signatures and ~3,600 in this order, and Teddy ran 2-3x as fast.
+/// therefore decides how many positions are verified: on real cluster logs
+/// that were not among the samples, the same literals verified ~22,000
+/// positions per MB in the order of the signatures and ~1,800 in this
+/// order, and Teddy ran 2-3x as fast.
 /// `examples/literal_order.rs` finds this order from sample logs (see
 /// BENCHMARKS.md); a test checks that it lists exactly the built-in
 /// literals. Only speed depends on it.

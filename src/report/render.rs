@@ -27,7 +27,8 @@ struct IncidentBlock<'a> {
 }
 
 /// The view as templates see it: without `findings` and `incidents`,
-/// which they reach through `blocks`. Serialized whole, every finding was
+/// which they reach through the incident blocks (`blocks`, or `b` in
+/// `_incident.html.j2`). Serialized whole, every finding was
 /// copied into the template engine twice, and that copy was a third of the
 /// time of rendering. A template that reads another field of `r` fails
 /// (strict undefined), so one added to the view but not here shows in
