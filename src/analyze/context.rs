@@ -304,16 +304,7 @@ impl Context<'_> {
         self.ix
             .dump
             .with_log_reader(section, |r| {
-                let mut r = r.take(skip);
-                let mut buf = vec![0u8; 1 << 16];
-                let mut n = 0u64;
-                loop {
-                    let got = r.read(&mut buf)?;
-                    if got == 0 {
-                        break Ok(n);
-                    }
-                    n += crate::dump::fwd::count_newlines(&buf[..got]);
-                }
+                crate::dump::fwd::count_newlines_in(&mut r.take(skip))
             })
             .ok()
     }

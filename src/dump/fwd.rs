@@ -301,6 +301,21 @@ pub fn count_newlines(bytes: &[u8]) -> u64 {
     bytecount::count(bytes, b'\n') as u64
 }
 
+/// Counts the `\n` bytes a reader gives up to its end, without holding
+/// them (line numbers after a part of a file that is not kept).
+pub fn count_newlines_in(r: &mut dyn Read) -> io::Result<u64> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(n),
+            Ok(got) => n += count_newlines(&buf[..got]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@
 //! `---` or START line. Anything else at top level is noise (stderr merged
 //! by the user's shell, a shell prompt) and is reported, not fatal.
 
-use super::fwd::{count_newlines, Fwd};
+use super::fwd::{count_newlines_in, Fwd};
 use super::lists::DocFormat;
 use super::logs::{self, Context, LogSection};
 use super::{snippet, Problem};
@@ -245,22 +245,7 @@ fn find_any<R: Read>(
 }
 
 fn rewind(path: &Path, at: u64) -> io::Result<Fwd<File>> {
-    let lines = {
-        let mut f = File::open(path)?;
-        let mut buf = vec![0u8; 1 << 20];
-        let mut left = at;
-        let mut n = 0;
-        while left > 0 {
-            let want = left.min(buf.len() as u64) as usize;
-            let got = f.read(&mut buf[..want])?;
-            if got == 0 {
-                break;
-            }
-            n += count_newlines(&buf[..got]);
-            left -= got as u64;
-        }
-        n
-    };
+    let lines = count_newlines_in(&mut File::open(path)?.take(at))?;
     let mut f = File::open(path)?;
     f.seek(SeekFrom::Start(at))?;
     Ok(Fwd::at(f, at, lines, false))

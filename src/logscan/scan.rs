@@ -24,6 +24,7 @@
 use super::catalog::{Catalog, Class};
 use super::trace::{printable, Step, TraceState};
 use crate::analyze::Severity;
+use crate::dump::fwd::count_newlines;
 use memchr::{memchr, memrchr};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -416,10 +417,6 @@ fn region_len(window: &[u8], eof: bool) -> (usize, bool) {
         Some(p) => (p + 1, true),
         None => (window.len(), false),
     }
-}
-
-fn count_newlines(b: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 impl<'a> Scanner<'a> {
